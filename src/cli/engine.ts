@@ -1,0 +1,28 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { startEngine } from '../engine/engine.ts';
+
+function intArg(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a non-negative integer');
+  return n;
+}
+
+/** `osproxy engine`: the embedded OpenSearch-compatible engine as its own process. */
+export function engineCommand(): Command {
+  return new Command('engine')
+    .description('run the embedded OpenSearch-compatible engine (development and tests)')
+    .option('--port <n>', 'port to listen on (0 = any free port)', intArg, 9201)
+    .option('--host <addr>', 'address to listen on', '127.0.0.1')
+    .option('--data <dir>', 'persist to this directory (write-ahead log, fsync per request)')
+    .option('--shards <n>', 'default number of primary shards for new indexes', intArg, 1)
+    .action(async (opts: { port: number; host: string; data?: string; shards: number }) => {
+      const engine = await startEngine({ port: opts.port, host: opts.host, dataDir: opts.data, shards: opts.shards });
+      // One machine-readable line first, so that tests and `dev` can find the port.
+      console.log(JSON.stringify({ engine: engine.url, port: engine.port, data: opts.data ?? null }));
+      const stop = (): void => {
+        engine.close().then(() => process.exit(0), () => process.exit(1));
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}

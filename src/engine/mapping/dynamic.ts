@@ -1,0 +1,162 @@
+import { EngineError } from '../errors.ts';
+import { isObject, type Json, type JsonObject } from '../json.ts';
+import { isNumericType, type FieldMapping, type Mappings } from './types.ts';
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+const SLASH_DATE = /^\d{4}\/\d{2}\/\d{2}(?: \d{2}:\d{2}:\d{2})?(?: ?[+-]\d{4}| ?Z)?$/;
+
+/** OpenSearch's default `dynamic_date_formats` check. */
+export function looksLikeDate(s: string): boolean {
+  return (ISO_DATE.test(s) || SLASH_DATE.test(s)) && !Number.isNaN(parseDate(s));
+}
+
+/** Parses the date forms the engine accepts (ISO-8601, yyyy/MM/dd, epoch millis); NaN if invalid. */
+export function parseDate(v: Json): number {
+  if (typeof v === 'number') return v;
+  if (typeof v !== 'string') return NaN;
+  if (/^-?\d+$/.test(v) && !/^\d{4}$/.test(v)) return Number(v);
+  if (/^\d{4}$/.test(v)) return Date.UTC(Number(v), 0, 1);
+  let s = v.replace(/^(\d{4})\/(\d{2})\/(\d{2})/, '$1-$2-$3').replace(' ', 'T');
+  if (/^\d{4}-\d{2}-\d{2}$/.test(s)) s += 'T00:00:00Z';
+  else if (!/(Z|[+-]\d{2}:?\d{2})$/.test(s)) s += 'Z';
+  return Date.parse(s);
+}
+
+/** The mapping OpenSearch infers for a new value, or undefined for null/empty arrays. */
+export function inferMapping(value: Json): FieldMapping | undefined {
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const m = inferMapping(item);
+      if (m !== undefined) return m;
+    }
+    return undefined;
+  }
+  if (value === null) return undefined;
+  if (typeof value === 'boolean') return { type: 'boolean' };
+  if (typeof value === 'number') return { type: Number.isInteger(value) ? 'long' : 'float' };
+  if (typeof value === 'string') {
+    if (looksLikeDate(value)) return { type: 'date' };
+    return { type: 'text', fields: { keyword: { type: 'keyword', ignore_above: 256 } } };
+  }
+  return { properties: {} };
+}
+
+type DynamicSetting = Mappings['dynamic'];
+
+/**
+ * Walks a document against the mapping: adds new fields (dynamic: true), rejects them
+ * (strict) or ignores them (false), and checks values against existing field types.
+ * Mutates `mappings` in place; returns true when it changed.
+ */
+export function applyDynamicMapping(mappings: Mappings, doc: JsonObject, docId: string): boolean {
+  return walkObject(mappings.properties, doc, '', mappings.dynamic, docId);
+}
+
+function walkObject(
+  props: Record<string, FieldMapping>,
+  obj: JsonObject,
+  prefix: string,
+  dynamic: DynamicSetting,
+  docId: string,
+): boolean {
+  let changed = false;
+  for (const [key, value] of Object.entries(obj)) {
+    if (key === '') throw mapperParsing(`field name cannot be an empty string`);
+    changed = walkField(props, key, value, prefix, dynamic, docId) || changed;
+  }
+  return changed;
+}
+
+function walkField(
+  props: Record<string, FieldMapping>,
+  key: string,
+  value: Json,
+  prefix: string,
+  dynamic: DynamicSetting,
+  docId: string,
+): boolean {
+  const path = prefix + key;
+  checkDepth(path);
+  // A dotted key ("a.b": 1) is the object path a → b, as in OpenSearch.
+  const dot = key.indexOf('.');
+  if (dot > 0) {
+    const head = key.slice(0, dot);
+    return walkField(props, head, { [key.slice(dot + 1)]: value }, prefix, dynamic, docId);
+  }
+  let field = props[key];
+  let changed = false;
+  if (field === undefined) {
+    const inferred = inferMapping(value);
+    if (inferred === undefined) return false;
+    if (dynamic === 'strict') {
+      throw new EngineError(
+        400,
+        'strict_dynamic_mapping_exception',
+        `mapping set to strict, dynamic introduction of [${key}] within [${prefix === '' ? '_doc' : prefix.slice(0, -1)}] is not allowed`,
+      );
+    }
+    if (dynamic === false || dynamic === 'false') return false;
+    props[key] = inferred;
+    field = inferred;
+    changed = true;
+  }
+  const fieldDynamic = (field.dynamic as DynamicSetting | undefined) ?? dynamic;
+  for (const item of Array.isArray(value) ? value : [value]) {
+    if (item === null) continue;
+    if (field.properties !== undefined || field.type === 'object' || field.type === 'nested') {
+      if (!isObject(item)) throw mapperParsing(objectExpected(path, docId));
+      field.properties ??= {};
+      changed = walkObject(field.properties, item, path + '.', fieldDynamic, docId) || changed;
+    } else {
+      checkLeafValue(field, item, path, docId);
+    }
+  }
+  return changed;
+}
+
+/** OpenSearch's index.mapping.depth.limit default. */
+const MAX_OBJECT_DEPTH = 20;
+
+function checkDepth(path: string): void {
+  let depth = 1;
+  for (let i = 0; i < path.length; i++) if (path.charCodeAt(i) === 46) depth++;
+  if (depth > MAX_OBJECT_DEPTH) {
+    throw new EngineError(400, 'illegal_argument_exception', `Limit of mapping depth [${MAX_OBJECT_DEPTH}] has been exceeded due to object field [${path.slice(0, 200)}]`);
+  }
+}
+
+function objectExpected(path: string, docId: string): string {
+  return `object mapping for [${path}] tried to parse field [${path}] as object, but found a concrete value (document id '${docId}')`;
+}
+
+function checkLeafValue(field: FieldMapping, value: Json, path: string, docId: string): void {
+  const type = field.type ?? 'object';
+  if (isObject(value) && type !== 'flat_object') {
+    throw mapperParsing(
+      `failed to parse field [${path}] of type [${type}] in document with id '${docId}'. Preview of field's value: '${preview(value)}'`,
+    );
+  }
+  const bad =
+    (isNumericType(type) && !isNumeric(value)) ||
+    (type === 'date' && Number.isNaN(parseDate(value))) ||
+    (type === 'boolean' && !(typeof value === 'boolean' || value === 'true' || value === 'false' || value === ''));
+  if (bad) {
+    throw mapperParsing(
+      `failed to parse field [${path}] of type [${type}] in document with id '${docId}'. Preview of field's value: '${preview(value)}'`,
+    );
+  }
+}
+
+function isNumeric(v: Json): boolean {
+  if (typeof v === 'number') return Number.isFinite(v);
+  return typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v));
+}
+
+function preview(v: Json): string {
+  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  return s.length > 20 ? s.slice(0, 20) : s;
+}
+
+export function mapperParsing(reason: string): EngineError {
+  return new EngineError(400, 'mapper_parsing_exception', reason);
+}

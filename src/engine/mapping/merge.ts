@@ -1,0 +1,101 @@
+import { EngineError } from '../errors.ts';
+import { isObject, type Json, type JsonObject } from '../json.ts';
+import type { FieldMapping, Mappings } from './types.ts';
+
+const KNOWN_TYPES = new Set([
+  'text', 'keyword', 'long', 'integer', 'short', 'byte', 'double', 'float', 'half_float',
+  'scaled_float', 'unsigned_long', 'date', 'boolean', 'object', 'nested', 'ip', 'binary',
+  'flat_object', 'match_only_text', 'date_nanos', 'geo_point', 'knn_vector', 'alias',
+  'integer_range', 'long_range', 'float_range', 'double_range', 'date_range', 'ip_range',
+  'completion', 'search_as_you_type', 'token_count', 'wildcard', 'constant_keyword',
+]);
+
+const ROOT_PARAMS = new Set(['properties', 'dynamic', '_source', '_routing', '_meta', 'date_detection', 'numeric_detection', 'dynamic_templates', 'dynamic_date_formats']);
+
+function mapperParsing(reason: string): EngineError {
+  return new EngineError(400, 'mapper_parsing_exception', reason);
+}
+
+/** Validates a client mapping body (`{properties: ...}` or `{_doc: {properties}}`) into Mappings. */
+export function parseMappingBody(body: Json | undefined): Mappings {
+  if (body === undefined || body === null) return { properties: {} };
+  if (!isObject(body)) throw mapperParsing('Failed to parse mapping: mapping must be an object');
+  const root = isObject(body._doc) && Object.keys(body).length === 1 ? body._doc : body;
+  const out: Mappings = { properties: {} };
+  for (const [key, value] of Object.entries(root)) {
+    if (!ROOT_PARAMS.has(key)) {
+      throw mapperParsing(`Root mapping definition has unsupported parameters:  [${key} : ${JSON.stringify(value)}]`);
+    }
+    if (key === 'properties') out.properties = parseProperties(value, '');
+    else if (key === 'dynamic') out.dynamic = parseDynamic(value);
+    else out[key] = value;
+  }
+  return out;
+}
+
+function parseDynamic(v: Json): Mappings['dynamic'] {
+  if (v === true || v === 'true') return true;
+  if (v === false || v === 'false') return false;
+  if (v === 'strict') return 'strict';
+  throw mapperParsing(`Could not convert [dynamic] to boolean`);
+}
+
+function parseProperties(v: Json, prefix: string): Record<string, FieldMapping> {
+  if (!isObject(v)) throw mapperParsing(`Expected map for property [properties] on field [${prefix || '_doc'}]`);
+  const out: Record<string, FieldMapping> = {};
+  for (const [name, def] of Object.entries(v)) out[name] = parseField(def, prefix + name);
+  return out;
+}
+
+function parseField(def: Json, path: string): FieldMapping {
+  if (!isObject(def)) throw mapperParsing(`Expected map for property [fields] on field [${path}] but got a class java.lang.String`);
+  const type = def.type ?? (def.properties !== undefined ? 'object' : undefined);
+  if (type === undefined) throw mapperParsing(`No type specified for field [${path}]`);
+  if (typeof type !== 'string' || !KNOWN_TYPES.has(type)) {
+    throw mapperParsing(`No handler for type [${String(type)}] declared on field [${path}]`);
+  }
+  const field: FieldMapping = {};
+  for (const [key, value] of Object.entries(def)) {
+    if (key === 'properties') field.properties = parseProperties(value, path + '.');
+    else if (key === 'fields') field.fields = parseProperties(value, path + '.');
+    else if (key === 'type') {
+      if (value !== 'object') field.type = value as FieldMapping['type'];
+    } else field[key] = value;
+  }
+  if (type === 'object' || type === 'nested') field.properties ??= {};
+  return field;
+}
+
+/** Merges `incoming` into `current` (in place) or throws like OpenSearch on a type change. */
+export function mergeMappings(current: Mappings, incoming: Mappings): void {
+  mergeProperties(current.properties, incoming.properties, '');
+  for (const [key, value] of Object.entries(incoming)) {
+    if (key !== 'properties' && value !== undefined) current[key] = value;
+  }
+}
+
+function mergeProperties(cur: Record<string, FieldMapping>, inc: Record<string, FieldMapping>, prefix: string): void {
+  for (const [name, field] of Object.entries(inc)) {
+    const existing = cur[name];
+    if (existing === undefined) {
+      cur[name] = structuredClone(field);
+      continue;
+    }
+    const path = prefix + name;
+    const curType = existing.type ?? 'object';
+    const incType = field.type ?? 'object';
+    if (curType !== incType) {
+      throw new EngineError(400, 'illegal_argument_exception', `mapper [${path}] cannot be changed from type [${curType}] to [${incType}]`);
+    }
+    if (field.properties !== undefined) mergeProperties((existing.properties ??= {}), field.properties, path + '.');
+    if (field.fields !== undefined) mergeProperties((existing.fields ??= {}), field.fields, path + '.');
+    for (const [key, value] of Object.entries(field)) {
+      if (key !== 'properties' && key !== 'fields' && key !== 'type') existing[key] = value;
+    }
+  }
+}
+
+/** The mapping as GET _mapping returns it. */
+export function mappingToJson(m: Mappings): JsonObject {
+  return JSON.parse(JSON.stringify(m)) as JsonObject;
+}

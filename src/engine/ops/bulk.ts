@@ -1,0 +1,147 @@
+import { EngineError } from '../errors.ts';
+import { isObject, type Json, type JsonObject } from '../json.ts';
+import type { EngineState } from '../store/engine-state.ts';
+import type { IndexState } from '../store/index-state.ts';
+import { deleteDocument, indexDocument, requireSource } from './documents.ts';
+import { updateDocument } from './update.ts';
+import type { WriteConditions } from './versioning.ts';
+
+const ACTIONS = ['index', 'create', 'update', 'delete'] as const;
+type BulkAction = (typeof ACTIONS)[number];
+
+export interface BulkDefaults {
+  index?: string;
+  routing?: string;
+}
+
+interface BulkItem {
+  action: BulkAction;
+  meta: JsonObject;
+  line: number;
+  /** The raw source line for index/create/update (parsed per item, so a bad one fails only it). */
+  doc?: string;
+}
+
+function malformed(line: number, detail: string): EngineError {
+  return new EngineError(400, 'illegal_argument_exception', `Malformed action/metadata line [${line}], ${detail}`);
+}
+
+/** Splits the NDJSON body into action items; a bad action line fails the whole request. */
+export function parseBulk(lines: string[]): BulkItem[] {
+  const items: BulkItem[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    let action: Json;
+    try {
+      action = JSON.parse(lines[i]) as Json;
+    } catch {
+      throw malformed(i + 1, 'expected START_OBJECT but found [VALUE_STRING]');
+    }
+    if (!isObject(action) || Object.keys(action).length !== 1) {
+      throw malformed(i + 1, 'expected START_OBJECT or END_OBJECT but found [VALUE_STRING]');
+    }
+    const name = Object.keys(action)[0];
+    if (!(ACTIONS as readonly string[]).includes(name)) {
+      throw malformed(i + 1, `expected field [create], [delete], [index] or [update] but found [${name}]`);
+    }
+    const meta = action[name];
+    if (!isObject(meta)) throw malformed(i + 1, 'expected START_OBJECT');
+    const item: BulkItem = { action: name as BulkAction, meta, line: i + 1 };
+    if (name !== 'delete') {
+      if (i + 1 >= lines.length) throw new EngineError(400, 'illegal_argument_exception', 'The bulk request must be terminated by a newline [\\n]');
+      item.doc = lines[++i];
+    }
+    items.push(item);
+  }
+  return items;
+}
+
+function metaString(meta: JsonObject, key: string): string | undefined {
+  const v = meta[key];
+  return v === undefined || v === null ? undefined : String(v);
+}
+
+function metaInt(meta: JsonObject, key: string): number | undefined {
+  const v = meta[key];
+  return typeof v === 'number' ? v : typeof v === 'string' && v !== '' ? Number(v) : undefined;
+}
+
+function conditions(meta: JsonObject): WriteConditions {
+  return {
+    ifSeqNo: metaInt(meta, 'if_seq_no'),
+    ifPrimaryTerm: metaInt(meta, 'if_primary_term'),
+    version: metaInt(meta, 'version'),
+    versionType: metaString(meta, 'version_type') as WriteConditions['versionType'],
+  };
+}
+
+function parseDoc(raw: string | undefined): Json {
+  try {
+    return JSON.parse(raw ?? '') as Json;
+  } catch {
+    throw new EngineError(400, 'mapper_parsing_exception', 'failed to parse');
+  }
+}
+
+function runItem(state: EngineState, item: BulkItem, defaults: BulkDefaults): { status: number; body: JsonObject } {
+  const index = metaString(item.meta, '_index') ?? defaults.index;
+  if (index === undefined) {
+    throw new EngineError(400, 'action_request_validation_exception', 'Validation Failed: 1: index is missing;');
+  }
+  const id = metaString(item.meta, '_id');
+  const routing = metaString(item.meta, 'routing') ?? metaString(item.meta, '_routing') ?? defaults.routing;
+  const cond = conditions(item.meta);
+  if (item.action === 'delete') {
+    if (id === undefined) throw new EngineError(400, 'action_request_validation_exception', 'Validation Failed: 1: id is missing;');
+    const idx = state.getOrCreate(index);
+    return deleteDocument(state, idx, id, routing, cond);
+  }
+  if (item.action === 'update') {
+    if (id === undefined) throw new EngineError(400, 'action_request_validation_exception', 'Validation Failed: 1: id is missing;');
+    return updateDocument(state, { index, id, body: parseDoc(item.doc), routing, cond: { ifSeqNo: cond.ifSeqNo, ifPrimaryTerm: cond.ifPrimaryTerm } });
+  }
+  if (item.action === 'create') cond.opType = 'create';
+  return indexDocument(state, index, id, requireSource(parseDoc(item.doc)), routing, cond);
+}
+
+export interface BulkOutcome {
+  body: JsonObject;
+  touched: IndexState[];
+}
+
+/** Executes a bulk request item by item; one item's failure never fails another. */
+export function executeBulk(state: EngineState, lines: string[], defaults: BulkDefaults): BulkOutcome {
+  const started = Date.now();
+  const items = parseBulk(lines);
+  const results: JsonObject[] = [];
+  const touched = new Map<string, IndexState>();
+  let errors = false;
+  for (const item of items) {
+    const index = metaString(item.meta, '_index') ?? defaults.index ?? '';
+    try {
+      const res = runItem(state, item, defaults);
+      const idx = state.get(index);
+      if (idx !== undefined) touched.set(idx.name, idx);
+      const { get: _get, ...rest } = res.body;
+      results.push({ [item.action]: { ...rest, status: res.status } });
+      if (res.status >= 400 && res.body.result !== 'not_found') errors = true;
+    } catch (e) {
+      if (!(e instanceof EngineError)) throw e;
+      errors = true;
+      results.push({ [item.action]: itemError(state, index, metaString(item.meta, '_id'), e) });
+    }
+  }
+  return { body: { took: Date.now() - started, errors, items: results }, touched: [...touched.values()] };
+}
+
+function itemError(state: EngineState, index: string, id: string | undefined, e: EngineError): JsonObject {
+  const idx = state.get(index);
+  const error: JsonObject = { type: e.type, reason: e.message, ...e.extra };
+  if (idx !== undefined) {
+    error.index = idx.name;
+    error.index_uuid ??= idx.uuid;
+    error.shard ??= '0';
+  }
+  const out: JsonObject = { _index: index, status: e.status, error };
+  if (id !== undefined) out._id = id;
+  return out;
+}

@@ -1,0 +1,41 @@
+import { isObject, type Json } from '../json.ts';
+
+/**
+ * Applies OpenSearch's `filter_path` (comma-separated dotted paths, `*` within a segment,
+ * `**` for any depth) to a response body. Arrays are traversed transparently.
+ */
+export function applyFilterPath(body: Json, filterPath: string): Json {
+  const filters = filterPath.split(',').map((f) => f.trim()).filter((f) => f !== '').map((f) => f.split('.'));
+  const out = filterNode(body, filters);
+  return out === undefined ? {} : out;
+}
+
+function segmentMatches(pattern: string, key: string): boolean {
+  if (pattern === '*' || pattern === '**') return true;
+  if (!pattern.includes('*')) return pattern === key;
+  const re = new RegExp('^' + pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
+  return re.test(key);
+}
+
+function filterNode(node: Json, filters: string[][]): Json | undefined {
+  if (filters.some((f) => f.length === 0)) return node;
+  if (Array.isArray(node)) {
+    const items = node.map((item) => filterNode(item, filters)).filter((v): v is Json => v !== undefined);
+    return items.length === 0 ? undefined : items;
+  }
+  if (!isObject(node)) return undefined;
+  const result: Record<string, Json> = {};
+  for (const [key, value] of Object.entries(node)) {
+    const next: string[][] = [];
+    for (const f of filters) {
+      if (f[0] === '**') {
+        next.push(f); // ** keeps matching deeper
+        if (f.length > 1 && segmentMatches(f[1], key)) next.push(f.slice(2));
+      } else if (segmentMatches(f[0], key)) next.push(f.slice(1));
+    }
+    if (next.length === 0) continue;
+    const v = filterNode(value, next);
+    if (v !== undefined) result[key] = v;
+  }
+  return Object.keys(result).length === 0 ? undefined : result;
+}
