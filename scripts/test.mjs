@@ -17,7 +17,7 @@ const filters = process.argv.slice(2);
 const files = collect('test').filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
 const res = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=180000', ...files],
+  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', '--test-timeout=180000', ...files],
   { stdio: 'inherit' },
 );
 process.exit(res.status ?? 1);

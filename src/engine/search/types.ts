@@ -22,6 +22,8 @@ export interface SearchableIndex {
   name: string;
   mappings: Mappings;
   docs: readonly SearchableDoc[];
+  /** `index.max_result_window` (default 10000). */
+  maxResultWindow?: number;
 }
 
 /** Options that come from URL parameters rather than the body (already validated by REST). */
@@ -37,12 +39,16 @@ export interface SearchOptions {
   /** `seq_no_primary_term=true`, `version=true`. */
   seqNoPrimaryTerm?: boolean;
   version?: boolean;
+  /** A scroll page: exempt from the from+size result window check. */
+  scroll?: boolean;
 }
 
 export interface SearchResult {
   /** Total matching documents (before from/size). */
   total: number;
   totalRelation: 'eq' | 'gte';
+  /** True when track_total_hits is false (or -1): `hits.total` must be left out. */
+  totalOmitted?: boolean;
   maxScore: number | null;
   /** Hits ready to serialize into `hits.hits`: _index, _id, _score, _source, sort, highlight, ... */
   hits: JsonObject[];

@@ -98,7 +98,7 @@ function msearchItem(ctx: EngineContext, req: RestRequest, header: JsonObject, b
   if (!isObject(body)) throw new EngineError(400, 'parsing_exception', 'Expected [START_OBJECT] but found [VALUE_STRING]');
   const result = executeSearch(views, body, {});
   const render = { totalAsInt: req.bool('rest_total_hits_as_int'), started, shards: shardsSummary(targets) };
-  return { ...renderSearch(result, body, render), status: 200 };
+  return { ...renderSearch(result, render), status: 200 };
 }
 
 function msearchHandler(req: RestRequest, ctx: EngineContext): RestResponse {

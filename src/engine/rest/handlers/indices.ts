@@ -33,17 +33,18 @@ function existsHandler(req: RestRequest, ctx: EngineContext): RestResponse {
   return { status: found.length > 0 && all ? 200 : 404 };
 }
 
-function indexJson(idx: IndexState): JsonObject {
-  return {
-    aliases: {},
-    mappings: mappingToJson(idx.mappings),
-    settings: settingsToJson(idx.settings, idx.name, idx.uuid, idx.creationDate),
-  };
+function settingsOf(idx: IndexState, flat: boolean): JsonObject {
+  const nested = settingsToJson(idx.settings, idx.name, idx.uuid, idx.creationDate);
+  return flat ? flattenSettings(nested) : nested;
+}
+
+function indexJson(idx: IndexState, flat: boolean): JsonObject {
+  return { aliases: {}, mappings: mappingToJson(idx.mappings), settings: settingsOf(idx, flat) };
 }
 
 function getHandler(req: RestRequest, ctx: EngineContext): RestResponse {
   const body: JsonObject = {};
-  for (const idx of resolveStrict(req, ctx)) body[idx.name] = indexJson(idx);
+  for (const idx of resolveStrict(req, ctx)) body[idx.name] = indexJson(idx, req.bool('flat_settings'));
   return { status: 200, body };
 }
 
@@ -65,7 +66,7 @@ function putMappingHandler(req: RestRequest, ctx: EngineContext): RestResponse {
 
 function getSettingsHandler(req: RestRequest, ctx: EngineContext): RestResponse {
   const body: JsonObject = {};
-  for (const idx of resolveStrict(req, ctx)) body[idx.name] = { settings: settingsToJson(idx.settings, idx.name, idx.uuid, idx.creationDate) };
+  for (const idx of resolveStrict(req, ctx)) body[idx.name] = { settings: settingsOf(idx, req.bool('flat_settings')) };
   return { status: 200, body };
 }
 
@@ -91,7 +92,7 @@ function refreshHandler(req: RestRequest, ctx: EngineContext): RestResponse {
 export function registerIndexRoutes(r: Router): void {
   r.add(['PUT'], '/{index}', MASTER_PARAMS, createHandler);
   r.add(['DELETE'], '/{index}', [...MASTER_PARAMS, ...INDEX_EXPANSION_PARAMS], deleteHandler);
-  r.add(['HEAD'], '/{index}', [...INDEX_EXPANSION_PARAMS, 'local', 'flat_settings', 'include_defaults'], existsHandler);
+  r.add(['HEAD'], '/{index}', [...INDEX_EXPANSION_PARAMS, ...MASTER_PARAMS, 'local', 'flat_settings', 'include_defaults'], existsHandler);
   r.add(['GET'], '/{index}', [...INDEX_EXPANSION_PARAMS, ...MASTER_PARAMS, 'local', 'flat_settings', 'include_defaults'], getHandler);
   const mappingParams = [...INDEX_EXPANSION_PARAMS, ...MASTER_PARAMS, 'local', 'write_index_only'];
   r.add(['GET'], '/{index}/_mapping', mappingParams, getMappingHandler);

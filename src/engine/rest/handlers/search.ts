@@ -24,9 +24,9 @@ export interface RenderOptions {
 }
 
 /** The search response envelope in OpenSearch's key order. */
-export function renderSearch(result: SearchResult, body: JsonObject, opts: RenderOptions, extra: JsonObject = {}): JsonObject {
+export function renderSearch(result: SearchResult, opts: RenderOptions, extra: JsonObject = {}): JsonObject {
   const hits: JsonObject = {};
-  if (body.track_total_hits !== false) {
+  if (result.totalOmitted !== true) {
     hits.total = opts.totalAsInt ? result.total : { value: result.total, relation: result.totalRelation };
   }
   hits.max_score = result.maxScore;
@@ -34,10 +34,6 @@ export function renderSearch(result: SearchResult, body: JsonObject, opts: Rende
   const out: JsonObject = { ...extra, took: Date.now() - opts.started, timed_out: false, _shards: opts.shards, hits };
   if (result.aggregations !== undefined) out.aggregations = result.aggregations;
   return out;
-}
-
-function withTrackTotal(body: JsonObject, opts: SearchOptions): JsonObject {
-  return opts.trackTotalHits === undefined ? body : { ...body, track_total_hits: opts.trackTotalHits };
 }
 
 function pitSearch(req: RestRequest, ctx: EngineContext, body: JsonObject, opts: SearchOptions, started: number): RestResponse {
@@ -52,16 +48,15 @@ function pitSearch(req: RestRequest, ctx: EngineContext, body: JsonObject, opts:
     pit.expiresAt = Date.now() + pit.keepAliveMs;
   }
   const { pit: _p, ...rest } = body;
-  const merged = withTrackTotal(rest, opts);
-  const result = executeSearch(pit.indices, merged, opts);
+  const result = executeSearch(pit.indices, rest, opts);
   const shards = shardsSummary(pit.indices, ctx.state);
-  return { status: 200, body: renderSearch(result, merged, { totalAsInt: req.bool('rest_total_hits_as_int'), started, shards }, { pit_id: pit.id }) };
+  return { status: 200, body: renderSearch(result, { totalAsInt: req.bool('rest_total_hits_as_int'), started, shards }, { pit_id: pit.id }) };
 }
 
 function searchHandler(req: RestRequest, ctx: EngineContext): RestResponse {
   const started = Date.now();
   const opts = searchOptions(req);
-  const body = withTrackTotal(searchBody(req, req.json()), opts);
+  const body = searchBody(req, req.json());
   if (body.pit !== undefined) return pitSearch(req, ctx, body, opts, started);
   const targets = searchTargets(ctx.state, req);
   const views = searchViews(targets, req.str('routing'));
@@ -70,7 +65,7 @@ function searchHandler(req: RestRequest, ctx: EngineContext): RestResponse {
   const shards = shardsSummary(targets);
   if (scroll === undefined) {
     const result = executeSearch(views, body, opts);
-    return { status: 200, body: renderSearch(result, body, { totalAsInt, started, shards }) };
+    return { status: 200, body: renderSearch(result, { totalAsInt, started, shards }) };
   }
   return openScroll(ctx, views, body, opts, parseKeepAlive(scroll, 'scroll'), { totalAsInt, started, shards });
 }
@@ -81,7 +76,7 @@ function openScroll(ctx: EngineContext, views: SearchableIndex[], body: JsonObje
   const result = executeSearch(views, body, scrollOpts);
   const { aggs: _a, aggregations: _b, from: _f, ...pageBody } = body;
   const scroll = ctx.cursors.openScroll({ indices: views, body: pageBody, opts: scrollOpts, offset: result.hits.length, size, expiresAt: Date.now() + keepAliveMs });
-  return { status: 200, body: renderSearch(result, body, render, { _scroll_id: scroll.id }) };
+  return { status: 200, body: renderSearch(result, render, { _scroll_id: scroll.id }) };
 }
 
 function scrollRequest(req: RestRequest): { id: string; keepAlive?: string } {
@@ -101,7 +96,7 @@ function scrollHandler(req: RestRequest, ctx: EngineContext): RestResponse {
   const result = executeSearch(scroll.indices, scroll.body, { ...scroll.opts, from: scroll.offset, size: scroll.size });
   scroll.offset += result.hits.length;
   const render = { totalAsInt: req.bool('rest_total_hits_as_int'), started, shards: shardsSummary(scroll.indices, ctx.state) };
-  return { status: 200, body: renderSearch(result, scroll.body, render, { _scroll_id: scroll.id }) };
+  return { status: 200, body: renderSearch(result, render, { _scroll_id: scroll.id }) };
 }
 
 function clearScrollHandler(req: RestRequest, ctx: EngineContext): RestResponse {

@@ -1,0 +1,6 @@
+/** The search layer's API: what the REST and ops layers call. */
+export { countMatches, executeSearch, matchingDocs } from './execute.ts';
+export { filterSource } from './source-filter.ts';
+export { queryStringToQuery } from './query/query-string.ts';
+export { analyze } from '../analysis/index.ts';
+export type { SearchableDoc, SearchableIndex, SearchOptions, SearchResult } from './types.ts';
