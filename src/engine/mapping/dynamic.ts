@@ -43,47 +43,42 @@ export function inferMapping(value: Json): FieldMapping | undefined {
 
 type DynamicSetting = Mappings['dynamic'];
 
+interface Walk {
+  docId: string;
+  /** false: only check (values against types, strict mode) and report whether fields are new. */
+  mutate: boolean;
+}
+
 /**
  * Walks a document against the mapping: adds new fields (dynamic: true), rejects them
  * (strict) or ignores them (false), and checks values against existing field types.
- * Mutates `mappings` in place; returns true when it changed.
+ * With `mutate` it changes `mappings` in place; either way it returns true when the document
+ * brings new fields, so a caller can check cheaply first and copy the mapping only then.
  */
-export function applyDynamicMapping(mappings: Mappings, doc: JsonObject, docId: string): boolean {
-  return walkObject(mappings.properties, doc, '', mappings.dynamic, docId);
+export function applyDynamicMapping(mappings: Mappings, doc: JsonObject, docId: string, mutate = true): boolean {
+  return walkObject(mappings.properties, doc, '', mappings.dynamic, { docId, mutate });
 }
 
-function walkObject(
-  props: Record<string, FieldMapping>,
-  obj: JsonObject,
-  prefix: string,
-  dynamic: DynamicSetting,
-  docId: string,
-): boolean {
+function walkObject(props: Record<string, FieldMapping>, obj: JsonObject, prefix: string, dynamic: DynamicSetting, w: Walk): boolean {
   let changed = false;
-  for (const [key, value] of Object.entries(obj)) {
+  for (const key in obj) {
     if (key === '') throw mapperParsing(`field name cannot be an empty string`);
-    changed = walkField(props, key, value, prefix, dynamic, docId) || changed;
+    changed = walkField(props, key, obj[key], prefix, dynamic, w) || changed;
+    if (changed && !w.mutate) return true;
   }
   return changed;
 }
 
-function walkField(
-  props: Record<string, FieldMapping>,
-  key: string,
-  value: Json,
-  prefix: string,
-  dynamic: DynamicSetting,
-  docId: string,
-): boolean {
+function walkField(props: Record<string, FieldMapping>, key: string, value: Json, prefix: string, dynamic: DynamicSetting, w: Walk): boolean {
   const path = prefix + key;
   checkDepth(path);
   // A dotted key ("a.b": 1) is the object path a → b, as in OpenSearch.
   const dot = key.indexOf('.');
   if (dot > 0) {
     const head = key.slice(0, dot);
-    return walkField(props, head, { [key.slice(dot + 1)]: value }, prefix, dynamic, docId);
+    return walkField(props, head, { [key.slice(dot + 1)]: value }, prefix, dynamic, w);
   }
-  let field = props[key];
+  let field = Object.prototype.hasOwnProperty.call(props, key) ? props[key] : undefined;
   let changed = false;
   if (field === undefined) {
     const inferred = inferMapping(value);
@@ -96,6 +91,7 @@ function walkField(
       );
     }
     if (dynamic === false || dynamic === 'false') return false;
+    if (!w.mutate) return true;
     props[key] = inferred;
     field = inferred;
     changed = true;
@@ -104,11 +100,13 @@ function walkField(
   for (const item of Array.isArray(value) ? value : [value]) {
     if (item === null) continue;
     if (field.properties !== undefined || field.type === 'object' || field.type === 'nested') {
-      if (!isObject(item)) throw mapperParsing(objectExpected(path, docId));
+      if (!isObject(item)) throw mapperParsing(objectExpected(path, w.docId));
+      if (field.properties === undefined && !w.mutate) return true;
       field.properties ??= {};
-      changed = walkObject(field.properties, item, path + '.', fieldDynamic, docId) || changed;
+      changed = walkObject(field.properties, item, path + '.', fieldDynamic, w) || changed;
+      if (changed && !w.mutate) return true;
     } else {
-      checkLeafValue(field, item, path, docId);
+      checkLeafValue(field, item, path, w.docId);
     }
   }
   return changed;

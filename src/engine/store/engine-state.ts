@@ -124,6 +124,7 @@ export class EngineState {
 
   /** Applies dynamic mapping for a document (logging the new mapping if it grew). */
   mapDocument(idx: IndexState, source: JsonObject, id: string): void {
+    if (!applyDynamicMapping(idx.mappings, source, id, false)) return;
     const next = structuredClone(idx.mappings);
     if (applyDynamicMapping(next, source, id)) {
       idx.mappings = next;
