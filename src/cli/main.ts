@@ -2,14 +2,18 @@ import { Command } from 'commander';
 import { engineCommand } from './engine.ts';
 import { devCommand } from './dev.ts';
 import { compatCommand } from '../compat/cli.ts';
+import { tokenCommand } from './token.ts';
+import { serveCommand } from './serve.ts';
 
 const program = new Command()
   .name('osproxy')
   .description('Multi-tenant proxy in front of OpenSearch')
   .showHelpAfterError();
 
+program.addCommand(serveCommand());
 program.addCommand(engineCommand());
 program.addCommand(devCommand());
 program.addCommand(compatCommand());
+program.addCommand(tokenCommand());
 
 await program.parseAsync(process.argv);

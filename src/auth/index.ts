@@ -1,0 +1,9 @@
+/** Authentication and tenant binding (SPEC §4.1): credentials → Principal → Binding to one tenant. */
+export { Authenticator, type AuthSettings, type PeerInfo } from './authenticator.ts';
+export { bindTenant, tenantHeaderOf, TENANT_HEADER } from './binding.ts';
+export { hashToken } from './bearer.ts';
+export { AuthConfigError } from './credentials.ts';
+export { AuthError, OPERATOR_WWW_AUTHENTICATE, WWW_AUTHENTICATE, type AuthStatus } from './errors.ts';
+export { OperatorAuth, OperatorSchema, OperatorsSchema, type Operator, type OperatorConfig } from './operators.ts';
+export { ALL_ROLES, type Binding, type Grants, type Principal, type PrincipalKind, type Role } from './principal.ts';
+export { hashPassword, verifyPassword } from './scrypt.ts';

@@ -1,0 +1,44 @@
+import type { Role } from '../server/config-schema.ts';
+
+export type { Role };
+
+/** Tenant id → roles the principal has in that tenant. */
+export type Grants = ReadonlyMap<string, ReadonlySet<Role>>;
+
+export type PrincipalKind = 'token' | 'basic' | 'jwt' | 'cert' | 'dev';
+
+/** An authenticated caller. `id` is for logs and explain only: never a secret or a full hash. */
+export interface Principal {
+  id: string;
+  kind: PrincipalKind;
+  grants: Grants;
+}
+
+/** A principal bound to exactly one tenant for one request. */
+export interface Binding {
+  principal: Principal;
+  tenant: string;
+  roles: ReadonlySet<Role>;
+}
+
+export const ALL_ROLES: ReadonlySet<Role> = new Set<Role>(['read', 'write', 'manage']);
+export const READ_ONLY: ReadonlySet<Role> = new Set<Role>(['read']);
+
+/**
+ * Collects grants for one credential that may be listed under several tenants (or twice under
+ * one tenant: roles are then united).
+ */
+export class GrantsBuilder {
+  private readonly grants = new Map<string, Set<Role>>();
+
+  add(tenant: string, roles: Iterable<Role>): this {
+    let set = this.grants.get(tenant);
+    if (set === undefined) this.grants.set(tenant, (set = new Set()));
+    for (const r of roles) set.add(r);
+    return this;
+  }
+
+  build(): Grants {
+    return new Map(this.grants);
+  }
+}

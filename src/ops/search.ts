@@ -1,0 +1,145 @@
+import { pipeline } from 'node:stream/promises';
+import { isObject, type JsonObject } from '../core/json.ts';
+import { ProxyError } from '../http/errors.ts';
+import { createSearchResponseTransform } from '../stream/index.ts';
+import { checkSearchParams, mapHit, rewriteCountBody, rewriteSearchBody, type HitContext, type SearchScope, type Target } from '../tenancy/index.ts';
+import { sendJson } from '../server/respond.ts';
+import type { OpContext } from './context.ts';
+import { objectBody } from './json-body.ts';
+import { indexNotFound, oneCluster, resolveIndices } from './targets.ts';
+import { callUpstream, mapUpstreamError, readUpstreamJson } from './upstream-call.ts';
+
+const QUERY_STRING_PARAMS = ['q', 'df', 'default_operator', 'analyzer', 'lenient'];
+
+export function searchScope(ctx: OpContext, targets: Target[]): SearchScope {
+  const { reserved_fields, stored_script_allowlist } = ctx.services.config.tenancy;
+  return { tenant: ctx.binding.tenant, targets, reserved: reserved_fields, storedScriptAllowlist: new Set(stored_script_allowlist) };
+}
+
+/** Resolves the targets of a search-like request; 404 for a missing concrete name (unless ignore_unavailable). */
+export function searchTargets(ctx: OpContext): Target[] {
+  const { targets, missing } = resolveIndices(ctx, ctx.endpoint.index);
+  if (missing.length > 0 && ctx.query.get('ignore_unavailable') !== 'true') throw indexNotFound(missing[0]);
+  return targets;
+}
+
+/** `q=` becomes a query_string query inside the tenant wrap (SPEC §4.3). */
+export function foldQueryString(ctx: OpContext, body: JsonObject): JsonObject {
+  const q = ctx.query.get('q');
+  if (q === null) return body;
+  const qs: JsonObject = { query: q };
+  const df = ctx.query.get('df');
+  if (df !== null) qs.default_field = df;
+  const op = ctx.query.get('default_operator');
+  if (op !== null) qs.default_operator = op;
+  const analyzer = ctx.query.get('analyzer');
+  if (analyzer !== null) qs.analyzer = analyzer;
+  if (ctx.query.get('lenient') === 'true') qs.lenient = true;
+  return { ...body, query: { query_string: qs } };
+}
+
+/** Upstream parameters: the query-string ones are folded into the body; routing pins shared-only searches to the tenant's shard. */
+export function searchQuery(ctx: OpContext, targets: Target[]): URLSearchParams {
+  const q = new URLSearchParams();
+  for (const [k, v] of ctx.query) {
+    if (QUERY_STRING_PARAMS.includes(k) || k === 'routing') continue;
+    q.append(k, v);
+  }
+  if (targets.every((t) => t.placement === 'shared' && t.routing === 'tenant')) q.set('routing', ctx.binding.tenant);
+  else if (ctx.query.get('routing') !== null && targets.every((t) => t.placement !== 'shared')) q.set('routing', ctx.query.get('routing') as string);
+  return q;
+}
+
+export function physicalPath(targets: Target[], suffix: string): string {
+  const names = [...new Set(targets.map((t) => t.physicalIndex))];
+  return `/${names.map(encodeURIComponent).join(',')}/${suffix}`;
+}
+
+export function hitContext(ctx: OpContext, targets: Target[]): HitContext {
+  const byPhysical = new Map<string, Target[]>();
+  for (const t of targets) byPhysical.set(t.physicalIndex, [...(byPhysical.get(t.physicalIndex) ?? []), t]);
+  return { tenant: ctx.binding.tenant, reserved: ctx.services.config.tenancy.reserved_fields, byPhysical };
+}
+
+function emptySearch(): JsonObject {
+  return {
+    took: 0,
+    timed_out: false,
+    _shards: { total: 0, successful: 0, skipped: 0, failed: 0 },
+    hits: { total: { value: 0, relation: 'eq' }, max_score: null, hits: [] },
+  };
+}
+
+/** `GET/POST /{i}/_search`, lists, patterns and `/_search`: wrapped, then streamed through the hit transform. */
+export async function search(ctx: OpContext): Promise<void> {
+  const targets = searchTargets(ctx);
+  const body = foldQueryString(ctx, (await objectBody(ctx, 'the search request', false)) ?? {});
+  if (targets.length === 0) {
+    ctx.addBytesOut(sendJson(ctx.res, 200, emptySearch()));
+    return;
+  }
+  const scope = searchScope(ctx, targets);
+  checkSearchParams(ctx.query, scope);
+  const rewritten = rewriteSearchBody(body, scope);
+  const cluster = oneCluster(ctx, targets);
+  ctx.explain.physical = [...new Set(targets.map((t) => t.physicalIndex))];
+  ctx.explain.rewrites.push('search_wrap');
+  const res = await callUpstream(ctx, cluster, {
+    method: 'POST',
+    path: physicalPath(targets, '_search'),
+    query: searchQuery(ctx, targets),
+    body: JSON.stringify(rewritten),
+    idempotent: true,
+  });
+  if (res.status !== 200) {
+    ctx.addBytesOut(sendJson(ctx.res, res.status, mapUpstreamError(await readUpstreamJson(ctx, res), targets)));
+    return;
+  }
+  await streamHits(ctx, res.body, hitContext(ctx, targets));
+}
+
+/** Pipes an upstream search response to the client, rewriting each hit; memory ≈ the largest hit. */
+export async function streamHits(ctx: OpContext, body: NodeJS.ReadableStream, hits: HitContext): Promise<void> {
+  const transform = createSearchResponseTransform({
+    maxHitBytes: ctx.services.config.limits.max_hit_bytes,
+    onHit(hit) {
+      const mapped = mapHit(hit, hits);
+      // The filter makes this unreachable; if it ever happens the response is cut, never leaked.
+      if (mapped === undefined) throw new ProxyError(502, 'bad_gateway_exception', 'foreign_hit', 'a hit outside the tenant scope was refused');
+      return mapped;
+    },
+  });
+  let bytes = 0;
+  transform.on('data', (c: Buffer) => {
+    bytes += c.length;
+  });
+  ctx.res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8' });
+  try {
+    await pipeline(body, transform, ctx.res);
+  } catch (e) {
+    ctx.services.log.warn({ err: e, request_id: ctx.id }, 'search response stream failed');
+    ctx.res.destroy();
+  }
+  ctx.addBytesOut(bytes);
+}
+
+/** `GET/POST /{i}/_count`: wrapped, upstream shape returned as is. */
+export async function count(ctx: OpContext): Promise<void> {
+  const targets = searchTargets(ctx);
+  const body = foldQueryString(ctx, (await objectBody(ctx, 'the count request', false)) ?? {});
+  if (targets.length === 0) {
+    ctx.addBytesOut(sendJson(ctx.res, 200, { count: 0, _shards: { total: 0, successful: 0, skipped: 0, failed: 0 } }));
+    return;
+  }
+  const rewritten = rewriteCountBody(body, searchScope(ctx, targets));
+  const res = await callUpstream(ctx, oneCluster(ctx, targets), {
+    method: 'POST',
+    path: physicalPath(targets, '_count'),
+    query: searchQuery(ctx, targets),
+    body: JSON.stringify(rewritten),
+    idempotent: true,
+  });
+  const answer = await readUpstreamJson(ctx, res);
+  const out = res.status === 200 && isObject(answer) ? answer : mapUpstreamError(answer, targets);
+  ctx.addBytesOut(sendJson(ctx.res, res.status, out));
+}

@@ -1,0 +1,34 @@
+import type { EndpointName } from '../http/endpoints.ts';
+import type { OpHandler } from './context.ts';
+import { deleteDoc, getDoc, indexDoc } from './doc.ts';
+import { createIndex, deleteIndex, getIndex, getMapping, indexExists, putIndexMapping, refresh } from './index-admin.ts';
+import { catCount, catIndices, clusterHealth, info } from './info.ts';
+import { count, search } from './search.ts';
+import { updateDoc } from './update.ts';
+import { bulk } from './bulk.ts';
+import { mget } from './mget.ts';
+
+/** Endpoint → handler: the one place where the request path meets an ops module. */
+export const OPS: Record<EndpointName, OpHandler> = {
+  info,
+  cluster_health: clusterHealth,
+  doc_index: indexDoc,
+  doc_create: indexDoc,
+  doc_get: getDoc,
+  doc_source: getDoc,
+  doc_delete: deleteDoc,
+  doc_update: updateDoc,
+  search,
+  count,
+  index_create: createIndex,
+  index_get: getIndex,
+  index_exists: indexExists,
+  index_delete: deleteIndex,
+  mapping_get: getMapping,
+  mapping_put: putIndexMapping,
+  refresh,
+  cat_indices: catIndices,
+  cat_count: catCount,
+  bulk,
+  mget,
+};

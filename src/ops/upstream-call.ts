@@ -1,0 +1,85 @@
+import type { Dispatcher } from 'undici';
+import type { Readable } from 'node:stream';
+import { isObject, type Json, type JsonObject } from '../core/json.ts';
+import { ProxyError } from '../http/errors.ts';
+import type { Target } from '../tenancy/index.ts';
+import type { UpstreamCluster, UpstreamResponse } from '../upstream/cluster.ts';
+import type { OpContext } from './context.ts';
+
+export interface CallOptions {
+  method: Dispatcher.HttpMethod;
+  path: string;
+  query?: URLSearchParams;
+  body?: Buffer | string | Readable;
+  idempotent?: boolean;
+}
+
+/** Sends one upstream request and charges its time to the request's upstream share. */
+export async function callUpstream(ctx: OpContext, cluster: UpstreamCluster, opts: CallOptions): Promise<UpstreamResponse> {
+  const qs = opts.query !== undefined && [...opts.query.keys()].length > 0 ? `?${opts.query.toString()}` : '';
+  const started = performance.now();
+  const headers: Record<string, string> = { 'x-opaque-id': ctx.id };
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  try {
+    return await cluster.request({
+      method: opts.method,
+      path: opts.path + qs,
+      headers,
+      body: opts.body,
+      idempotent: opts.idempotent ?? (opts.method === 'GET' || opts.method === 'HEAD'),
+    });
+  } finally {
+    ctx.addUpstreamMs(performance.now() - started);
+  }
+}
+
+/** Reads a (small) upstream JSON body; a non-JSON answer is a 502, never passed through raw. */
+export async function readUpstreamJson(ctx: OpContext, res: UpstreamResponse): Promise<Json | undefined> {
+  const started = performance.now();
+  const text = await res.body.text();
+  ctx.addUpstreamMs(performance.now() - started);
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as Json;
+  } catch {
+    throw new ProxyError(502, 'bad_gateway_exception', 'upstream_bad_response', 'the upstream answered with a body that is not JSON');
+  }
+}
+
+/** Replaces physical names by logical ones in every string of an upstream error. */
+function mapStrings(node: Json, replace: (s: string) => string): Json {
+  if (typeof node === 'string') return replace(node);
+  if (Array.isArray(node)) return node.map((n) => mapStrings(n, replace));
+  if (!isObject(node)) return node;
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(node)) {
+    // index_uuid / shard / node ids describe the physical layout: never shown to a tenant.
+    if (k === 'index_uuid' || k === 'shard' || k === 'node') continue;
+    out[k] = mapStrings(v, replace);
+  }
+  return out;
+}
+
+/**
+ * Upstream errors pass through with names mapped (SPEC §4.7): physical index → logical, physical
+ * id → logical id; any remaining trace of a physical shared index name is masked.
+ */
+export function mapUpstreamError(body: Json | undefined, targets: Target[], ids: Map<string, string> = new Map()): Json {
+  if (body === undefined) return { error: { root_cause: [], type: 'exception', reason: 'upstream error' }, status: 500 };
+  const byPhysical = new Map<string, string>();
+  for (const t of targets) if (!byPhysical.has(t.physicalIndex)) byPhysical.set(t.physicalIndex, t.lindex);
+  const names = [...byPhysical.keys()].sort((a, b) => b.length - a.length);
+  const replace = (s: string): string => {
+    // Error bodies never carry document values (SPEC §4.7); OpenSearch quotes them in previews.
+    let out = s.replace(/Preview of field's value: '[\s\S]*'/, "Preview of field's value: [redacted]");
+    for (const [pid, id] of ids) out = out.split(pid).join(id);
+    for (const name of names) out = out.split(name).join(byPhysical.get(name) as string);
+    return out;
+  };
+  return mapStrings(body, replace);
+}
+
+/** Sends an upstream error to the client with names mapped, keeping its status. */
+export function upstreamErrorStatus(res: UpstreamResponse): number {
+  return res.status >= 400 ? res.status : 502;
+}

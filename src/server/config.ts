@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { OperatorsSchema } from '../auth/operators.ts';
+import { JwtSchema, TENANT_ID, TenantSchema } from './config-schema.ts';
+
+const MiB = 1024 * 1024;
+
+export const ListenerSchema = z.strictObject({
+  host: z.string().default('127.0.0.1'),
+  port: z.number().int().min(0).max(65535).default(9200),
+  tls: z
+    .strictObject({
+      cert_file: z.string(),
+      key_file: z.string(),
+      ca_file: z.string().optional(),
+      /** Client certificates: not asked for, asked for, or required (verified against ca_file). */
+      client_cert: z.enum(['none', 'request', 'require']).default('none'),
+    })
+    .optional(),
+});
+export type ListenerConfig = z.infer<typeof ListenerSchema>;
+
+export const ClusterSchema = z.strictObject({
+  url: z.string().url(),
+  /** Upstream credentials; the client's own Authorization is never forwarded. */
+  auth: z
+    .union([
+      z.strictObject({ username: z.string(), password: z.string() }),
+      z.strictObject({ bearer: z.string() }),
+    ])
+    .optional(),
+  ca_file: z.string().optional(),
+  cert_file: z.string().optional(),
+  key_file: z.string().optional(),
+  connections: z.number().int().min(1).default(64),
+  connect_timeout_ms: z.number().int().min(1).default(5_000),
+  request_timeout_ms: z.number().int().min(1).default(60_000),
+  retries: z.number().int().min(0).max(5).default(2),
+  breaker: z
+    .strictObject({ failure_threshold: z.number().int().min(1).default(5), reset_ms: z.number().int().min(1).default(5_000) })
+    .default({ failure_threshold: 5, reset_ms: 5_000 }),
+});
+export type ClusterConfig = z.infer<typeof ClusterSchema>;
+
+export const ConfigSchema = z
+  .strictObject({
+    listeners: z.array(ListenerSchema).min(1).default([{ host: '127.0.0.1', port: 9200 }]),
+    clusters: z.record(z.string(), ClusterSchema),
+    tenants: z.record(z.string().regex(TENANT_ID, 'tenant ids match ^[a-z0-9][a-z0-9_-]{0,63}$'), TenantSchema).default({}),
+    operators: OperatorsSchema.default([]),
+    auth: z
+      .strictObject({
+        jwt: JwtSchema.optional(),
+        /** Development only: any caller, tenant from x-osproxy-tenant; honoured on loopback listeners only. */
+        dev_open: z.boolean().default(false),
+      })
+      .default({ dev_open: false }),
+    tenancy: z
+      .strictObject({
+        reserved_fields: z.strictObject({ tenant: z.string().default('_tenant'), lindex: z.string().default('_lindex') }).default({ tenant: '_tenant', lindex: '_lindex' }),
+        stored_script_allowlist: z.array(z.string()).default([]),
+        /** HMAC key (base64, ≥ 32 bytes) sealing scroll and PIT ids; shared by the fleet. */
+        cursor_key_b64: z.string().optional(),
+      })
+      .default({ reserved_fields: { tenant: '_tenant', lindex: '_lindex' }, stored_script_allowlist: [] }),
+    limits: z
+      .strictObject({
+        max_body_bytes: z.number().int().min(1024).default(8 * MiB),
+        max_inflight_bytes: z.number().int().min(1024).default(256 * MiB),
+        max_hit_bytes: z.number().int().min(1024).default(64 * MiB),
+      })
+      .default({ max_body_bytes: 8 * MiB, max_inflight_bytes: 256 * MiB, max_hit_bytes: 64 * MiB }),
+    /** Operator passthrough: index prefixes served verbatim (no tenancy), for operator credentials only. */
+    passthrough: z.strictObject({ index_prefixes: z.array(z.string()).default([]) }).default({ index_prefixes: [] }),
+    allow_cleartext_mutation: z.boolean().default(false),
+    log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((cfg, ctx) => {
+    if (cfg.clusters.default === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['clusters'], message: 'a cluster named "default" is required' });
+    }
+    for (const [tenant, t] of Object.entries(cfg.tenants)) {
+      for (const p of [t.placement, ...Object.values(t.indices)]) {
+        const cluster = p.cluster ?? 'default';
+        if (cfg.clusters[cluster] === undefined) {
+          ctx.addIssue({ code: 'custom', path: ['tenants', tenant], message: `placement names unknown cluster "${cluster}"` });
+        }
+      }
+    }
+  });
+
+export type OsproxyConfig = z.infer<typeof ConfigSchema>;

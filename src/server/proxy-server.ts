@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { pino, type Logger } from 'pino';
+import { Authenticator, OperatorAuth } from '../auth/index.ts';
+import { IndexRegistry } from '../control/index-registry.ts';
+import { ExplainRing } from '../observe/explain.ts';
+import { ProxyMetrics } from '../observe/metrics.ts';
+import { UpstreamCluster } from '../upstream/cluster.ts';
+import type { ListenerConfig, OsproxyConfig } from './config.ts';
+import { handleRequest } from './handle-request.ts';
+import { isLoopbackAddress } from './loopback.ts';
+import { InflightBudget } from './read-body.ts';
+import type { Services } from './services.ts';
+
+export interface RunningProxy {
+  urls: string[];
+  services: Services;
+  /** Stops accepting, drains in-flight requests for up to `drainMs`, then closes upstream pools. */
+  close(drainMs?: number): Promise<void>;
+}
+
+function createListener(l: ListenerConfig, handler: (req: IncomingMessage, res: ServerResponse) => void): Server {
+  if (l.tls === undefined) return createHttpServer(handler);
+  return createHttpsServer(
+    {
+      cert: readFileSync(l.tls.cert_file),
+      key: readFileSync(l.tls.key_file),
+      ca: l.tls.ca_file ? readFileSync(l.tls.ca_file) : undefined,
+      requestCert: l.tls.client_cert !== 'none',
+      rejectUnauthorized: l.tls.client_cert === 'require',
+    },
+    handler,
+  );
+}
+
+async function listen(server: Server, l: ListenerConfig): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(l.port, l.host, () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  return `${l.tls ? 'https' : 'http'}://${host}:${addr.port}`;
+}
+
+export async function buildServices(config: OsproxyConfig, log: Logger): Promise<Services> {
+  const clusters = new Map(Object.entries(config.clusters).map(([id, c]) => [id, new UpstreamCluster(id, c)]));
+  const budget = new InflightBudget(config.limits.max_inflight_bytes);
+  const devOpen = config.auth.dev_open && config.listeners.every((l) => isLoopbackAddress(l.host) || l.host === 'localhost');
+  if (config.auth.dev_open && !devOpen) log.warn('auth.dev_open is ignored: a listener is not on loopback');
+  if (devOpen) log.warn('DEV MODE: open access on loopback — any caller may act as any configured tenant via x-osproxy-tenant');
+  return {
+    config,
+    clusters,
+    registry: new IndexRegistry(),
+    auth: await Authenticator.create({ tenants: config.tenants, jwt: config.auth.jwt, devOpen }),
+    operators: new OperatorAuth(config.operators),
+    metrics: new ProxyMetrics(() => clusters.values(), () => budget.inUse),
+    explain: new ExplainRing(),
+    budget,
+    log,
+  };
+}
+
+/** Starts osproxy on every configured listener. */
+export async function startProxy(config: OsproxyConfig, opts: { log?: Logger } = {}): Promise<RunningProxy> {
+  const log = opts.log ?? pino({ level: config.log_level, redact: ['req.headers.authorization'] });
+  const services = await buildServices(config, log);
+  let draining = false;
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    handleRequest(services, req, res, () => !draining).catch((e: unknown) => {
+      log.error({ err: e }, 'unhandled request failure');
+      res.destroy();
+    });
+  };
+  const servers = config.listeners.map((l) => createListener(l, handler));
+  for (const s of servers) {
+    s.keepAliveTimeout = 65_000;
+    s.headersTimeout = 60_000;
+  }
+  const urls: string[] = [];
+  for (let i = 0; i < servers.length; i++) urls.push(await listen(servers[i], config.listeners[i]));
+  return {
+    urls,
+    services,
+    async close(drainMs = 10_000) {
+      draining = true;
+      const closed = Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+      for (const s of servers) s.closeIdleConnections();
+      const timer = setTimeout(() => servers.forEach((s) => s.closeAllConnections()), drainMs);
+      await closed;
+      clearTimeout(timer);
+      await Promise.all([...services.clusters.values()].map((c) => c.close()));
+    },
+  };
+}

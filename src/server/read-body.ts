@@ -1,0 +1,64 @@
+import type { IncomingMessage } from 'node:http';
+import { ProxyError } from '../http/errors.ts';
+
+/**
+ * Counts bytes buffered by all requests in flight, so that many mid-size bodies together cannot
+ * exhaust memory (SPEC §4.5: 256 MiB in flight → 429 with Retry-After).
+ */
+export class InflightBudget {
+  private used = 0;
+  readonly limit: number;
+
+  constructor(limit: number) {
+    this.limit = limit;
+  }
+
+  get inUse(): number {
+    return this.used;
+  }
+
+  take(n: number): boolean {
+    if (this.used + n > this.limit) return false;
+    this.used += n;
+    return true;
+  }
+
+  give(n: number): void {
+    this.used = Math.max(0, this.used - n);
+  }
+}
+
+function tooLarge(max: number): ProxyError {
+  return new ProxyError(413, 'content_too_long_exception', 'body_too_large', `request body is larger than the limit of ${max} bytes`);
+}
+
+function overloaded(): ProxyError {
+  return new ProxyError(429, 'rejected_execution_exception', 'inflight_bytes_exhausted', 'too many request bytes are buffered in flight; retry later', {
+    retryable: true,
+    headers: { 'retry-after': '1' },
+  });
+}
+
+/**
+ * Buffers a request body up to `max` bytes, charging the in-flight budget as it grows.
+ * Returns the body and a release function that must be called once the request is done.
+ */
+export async function readBody(req: IncomingMessage, max: number, budget: InflightBudget): Promise<{ body: Buffer; release: () => void }> {
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (Number.isFinite(declared) && declared > max) throw tooLarge(max);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const release = (): void => budget.give(size);
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      if (size + chunk.length > max) throw tooLarge(max);
+      if (!budget.take(chunk.length)) throw overloaded();
+      size += chunk.length;
+      chunks.push(chunk);
+    }
+  } catch (e) {
+    release();
+    throw e;
+  }
+  return { body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size), release };
+}

@@ -1,0 +1,145 @@
+import { readFileSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
+import { ProxyError } from '../http/errors.ts';
+import type { ClusterConfig } from '../server/config.ts';
+import { CircuitBreaker } from './breaker.ts';
+
+export interface UpstreamRequest {
+  method: Dispatcher.HttpMethod;
+  /** Path with query string, already rewritten for the upstream. */
+  path: string;
+  headers?: Record<string, string>;
+  body?: Buffer | string | Readable;
+  /** Reads may be retried on transport failures; writes never are. */
+  idempotent: boolean;
+  signal?: AbortSignal;
+}
+
+export interface UpstreamResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Dispatcher.ResponseData['body'];
+}
+
+export interface PoolStats {
+  opened: number;
+  dispatched: number;
+  reused: number;
+}
+
+const TRANSPORT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_CLOSED']);
+
+function authHeader(cfg: ClusterConfig): Record<string, string> {
+  if (cfg.auth === undefined) return {};
+  if ('bearer' in cfg.auth) return { authorization: `Bearer ${cfg.auth.bearer}` };
+  return { authorization: `Basic ${Buffer.from(`${cfg.auth.username}:${cfg.auth.password}`).toString('base64')}` };
+}
+
+/** Maps an undici failure to the client-facing error (never exposing the upstream's address). */
+export function upstreamFailure(e: unknown, clusterId: string): ProxyError {
+  const code = (e as { code?: string }).code ?? '';
+  if (e instanceof undiciErrors.HeadersTimeoutError || e instanceof undiciErrors.BodyTimeoutError) {
+    return new ProxyError(504, 'timeout_exception', 'upstream_timeout', `cluster [${clusterId}] did not answer in time`, { retryable: true });
+  }
+  if (code === 'ECONNREFUSED' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH') {
+    return new ProxyError(502, 'connect_exception', 'upstream_connect_failed', `cannot connect to cluster [${clusterId}]`, { retryable: true });
+  }
+  return new ProxyError(502, 'transport_exception', 'upstream_transport_failed', `the connection to cluster [${clusterId}] failed mid-request`, { retryable: true });
+}
+
+function isTransportFailure(e: unknown): boolean {
+  const code = (e as { code?: string }).code ?? '';
+  return TRANSPORT_CODES.has(code) || e instanceof undiciErrors.HeadersTimeoutError || e instanceof undiciErrors.SocketError;
+}
+
+/** One upstream cluster: a keep-alive undici pool, a circuit breaker, credentials and pool stats. */
+export class UpstreamCluster {
+  readonly id: string;
+  readonly origin: string;
+  readonly breaker: CircuitBreaker;
+  private readonly pool: Pool;
+  private readonly cfg: ClusterConfig;
+  private readonly credentials: Record<string, string>;
+  private readonly counters: PoolStats = { opened: 0, dispatched: 0, reused: 0 };
+
+  constructor(id: string, cfg: ClusterConfig) {
+    this.id = id;
+    this.cfg = cfg;
+    this.origin = new URL(cfg.url).origin;
+    this.credentials = authHeader(cfg);
+    this.breaker = new CircuitBreaker({ failureThreshold: cfg.breaker.failure_threshold, resetMs: cfg.breaker.reset_ms });
+    const tls = {
+      ca: cfg.ca_file ? readFileSync(cfg.ca_file) : undefined,
+      cert: cfg.cert_file ? readFileSync(cfg.cert_file) : undefined,
+      key: cfg.key_file ? readFileSync(cfg.key_file) : undefined,
+    };
+    this.pool = new Pool(this.origin, {
+      connections: cfg.connections,
+      pipelining: 1,
+      keepAliveTimeout: 30_000,
+      headersTimeout: cfg.request_timeout_ms,
+      bodyTimeout: cfg.request_timeout_ms,
+      connect: { timeout: cfg.connect_timeout_ms, ...tls },
+    });
+    this.pool.on('connect', () => {
+      this.counters.opened++;
+    });
+  }
+
+  get stats(): PoolStats {
+    return { ...this.counters, reused: Math.max(0, this.counters.dispatched - this.counters.opened) };
+  }
+
+  /** Sends a request; transport failures of idempotent reads are retried with backoff. */
+  async request(req: UpstreamRequest): Promise<UpstreamResponse> {
+    const attempts = req.idempotent && !isStream(req.body) ? this.cfg.retries + 1 : 1;
+    let last: unknown;
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      if (attempt > 0) await sleep(25 * 2 ** attempt);
+      if (!this.breaker.tryAcquire()) {
+        const retryAfter = String(Math.max(1, Math.ceil(this.breaker.retryAfterMs / 1000)));
+        throw new ProxyError(503, 'unavailable_exception', 'upstream_breaker_open', `cluster [${this.id}] is unavailable (circuit breaker open)`, { retryable: true, headers: { 'retry-after': retryAfter } });
+      }
+      try {
+        const res = await this.send(req);
+        this.breaker.onSuccess();
+        return res;
+      } catch (e) {
+        if (req.signal?.aborted) {
+          this.breaker.release();
+          throw e;
+        }
+        last = e;
+        if (!isTransportFailure(e) && !(e instanceof undiciErrors.HeadersTimeoutError)) {
+          this.breaker.release();
+          break;
+        }
+        this.breaker.onFailure();
+      }
+    }
+    throw upstreamFailure(last, this.id);
+  }
+
+  private async send(req: UpstreamRequest): Promise<UpstreamResponse> {
+    this.counters.dispatched++;
+    const res = await this.pool.request({
+      method: req.method,
+      path: req.path,
+      headers: { ...req.headers, ...this.credentials },
+      body: req.body,
+      signal: req.signal,
+    });
+    return { status: res.statusCode, headers: res.headers, body: res.body };
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+}
+
+function isStream(body: UpstreamRequest['body']): boolean {
+  return body !== undefined && typeof body !== 'string' && !Buffer.isBuffer(body);
+}
+

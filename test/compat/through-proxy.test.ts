@@ -1,0 +1,55 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { formatChapter, runStories, type ChapterResult } from '../../src/compat/index.ts';
+import { startStack, type Stack } from '../helpers/stack.ts';
+
+/** Chapters that cannot pass through the proxy as a tenant, with the reason (mirrored in the README). */
+const NOT_YET = 'scroll and by-query endpoints arrive with the batch/cursor issue (#4)';
+export const PROXY_KNOWN_GAPS: Record<string, string> = {
+  '_core/search/scroll.yaml': NOT_YET,
+  'indices/delete_by_query.yaml': NOT_YET,
+};
+
+/** Shared placement refuses what would touch other tenants (SPEC §4.2–4.3). */
+const SHARED_PLACEMENT_GAPS: Record<string, string> = {
+  'indices/update.yaml#Update a document in the index using a script.': 'inline scripts are refused in shared placement (SPEC §4.3)',
+  'indices/index.yaml#Create an index named `books` with mappings and settings.': 'index settings of a shared physical index are the operator\'s, not a tenant\'s',
+  'indices/index.yaml#Check if the index `books` exists. It should.': 'depends on the refused create with settings',
+  'indices/index.yaml#Retrieve the mappings and settings of the `books` and `games` indices.': 'depends on the refused create with settings',
+  'indices/index.yaml#Delete the `books` index (cluster_manager_timeout).': 'depends on the refused create with settings',
+  '_core/search/sort_by_field.yaml': 'shared placement: the physical mapping outlives a logical index; earlier stories mapped `title` as text, this one re-creates it as keyword',
+};
+
+function gapsFor(placement: 'shared' | 'index'): Record<string, string> {
+  return placement === 'shared' ? { ...PROXY_KNOWN_GAPS, ...SHARED_PLACEMENT_GAPS } : PROXY_KNOWN_GAPS;
+}
+
+function summary(chapters: ChapterResult[]): string[] {
+  return chapters.map((c) => `${c.status} ${c.story} › ${c.synopsis}`);
+}
+
+for (const placement of ['shared', 'index'] as const) {
+  describe(`shared API stories through the proxy as a tenant (${placement} placement)`, () => {
+    let stack: Stack;
+    before(async () => {
+      stack = await startStack({ placement });
+    });
+    after(() => stack.close());
+
+    it('passes every chapter not listed as a known gap', async () => {
+      const result = await runStories({ baseUrl: stack.url, headers: stack.auth.acme, skip: gapsFor(placement) });
+      assert.deepEqual(result.chapters.filter((c) => c.status === 'fail').map(formatChapter), []);
+      assert.ok(result.totals.passed >= (placement === 'shared' ? 50 : 60), `only ${result.totals.passed} passed`);
+    });
+
+    it('two tenants running the stories at once each see exactly what one sees alone', async () => {
+      const alone = await runStories({ baseUrl: stack.url, headers: stack.auth.acme, skip: gapsFor(placement) });
+      const [a, b] = await Promise.all([
+        runStories({ baseUrl: stack.url, headers: stack.auth.acme, skip: gapsFor(placement) }),
+        runStories({ baseUrl: stack.url, headers: stack.auth.globex, skip: gapsFor(placement) }),
+      ]);
+      assert.deepEqual(summary(a.chapters), summary(alone.chapters));
+      assert.deepEqual(summary(b.chapters), summary(alone.chapters));
+    });
+  });
+}
