@@ -70,7 +70,9 @@ export const ConfigSchema = z
       })
       .default({ max_body_bytes: 8 * MiB, max_inflight_bytes: 256 * MiB, max_hit_bytes: 64 * MiB }),
     /** Operator passthrough: index prefixes served verbatim (no tenancy), for operator credentials only. */
-    passthrough: z.strictObject({ index_prefixes: z.array(z.string()).default([]) }).default({ index_prefixes: [] }),
+    passthrough: z
+      .strictObject({ instance: z.boolean().default(false), index_prefixes: z.array(z.string().min(1)).default([]) })
+      .default({ instance: false, index_prefixes: [] }),
     allow_cleartext_mutation: z.boolean().default(false),
     log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })

@@ -9,6 +9,7 @@ import type { ExplainRecord } from '../observe/explain.ts';
 import type { OpContext } from '../ops/context.ts';
 import { OPS } from '../ops/table.ts';
 import { ADMIN_PREFIX, handleAdmin } from './admin.ts';
+import { handlePassthrough, isPassthrough } from './passthrough.ts';
 import { readBody } from './read-body.ts';
 import { requestIdFor } from './request-id.ts';
 import { sendError, toShaped } from './respond.ts';
@@ -61,6 +62,11 @@ export async function handleRequest(services: Services, req: IncomingMessage, re
   try {
     if (url.pathname.startsWith(ADMIN_PREFIX)) {
       bytesOut = await handleAdmin(services, req, res, url.pathname, ready);
+      return;
+    }
+    if (isPassthrough(services, url.pathname)) {
+      explain.endpoint = 'passthrough';
+      bytesOut = await handlePassthrough(services, req, res, (ms) => (upstreamMs += ms));
       return;
     }
     const principal = await services.auth.authenticate(req.headers, peerOf(req));

@@ -1,0 +1,67 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+
+const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+
+export interface ProxyProcess {
+  url: string;
+  pid: number;
+  child: ChildProcess;
+  /** Resident set size of the proxy process in bytes (from /proc/<pid>/statm). */
+  rss(): number;
+  stop(): Promise<void>;
+}
+
+export function rssOf(pid: number): number {
+  const pages = Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]);
+  return pages * 4096;
+}
+
+/** Spawns `osproxy serve --config <tmp>.yaml` as a real process and waits for its address line. */
+export async function spawnProxy(config: Record<string, unknown>, nodeFlags: string[] = [], env: Record<string, string> = {}): Promise<ProxyProcess> {
+  const dir = mkdtempSync(join(tmpdir(), 'osproxy-proxy-'));
+  const file = join(dir, 'osproxy.yaml');
+  writeFileSync(file, stringify(config));
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', CLI, 'serve', '--config', file], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  const lines = createInterface({ input: child.stdout! });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('proxy did not start in 30s')), 30_000);
+    child.once('exit', (code) => reject(new Error(`proxy exited early with ${code}`)));
+    lines.once('line', (line) => {
+      clearTimeout(timer);
+      resolve((JSON.parse(line) as { osproxy: string[] }).osproxy[0]);
+    });
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    url,
+    pid: child.pid!,
+    child,
+    rss: () => rssOf(child.pid!),
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Samples a process's RSS every few ms while `work` runs; returns the peak growth over the start. */
+export async function peakRssGrowth(rss: () => number, work: () => Promise<void>): Promise<number> {
+  const start = rss();
+  let peak = start;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, rss());
+  }, 10);
+  try {
+    await work();
+  } finally {
+    clearInterval(timer);
+  }
+  peak = Math.max(peak, rss());
+  return peak - start;
+}
