@@ -1,7 +1,7 @@
 import { pipeline } from 'node:stream/promises';
-import { isObject, type JsonObject } from '../core/json.ts';
+import { isObject, type Json, type JsonObject } from '../core/json.ts';
 import { ProxyError } from '../http/errors.ts';
-import { createSearchResponseTransform } from '../stream/index.ts';
+import { createSearchResponseTransform, type CutRule } from '../stream/index.ts';
 import { checkSearchParams, mapHit, rewriteCountBody, rewriteSearchBody, type HitContext, type SearchScope, type Target } from '../tenancy/index.ts';
 import { sendJson } from '../server/respond.ts';
 import type { OpContext } from './context.ts';
@@ -80,6 +80,7 @@ export async function search(ctx: OpContext): Promise<void> {
   }
   const scope = searchScope(ctx, targets);
   checkSearchParams(ctx.query, scope);
+  checkTopHitsDepth(body.aggs ?? body.aggregations);
   const rewritten = rewriteSearchBody(body, scope);
   const cluster = oneCluster(ctx, targets);
   ctx.explain.physical = [...new Set(targets.map((t) => t.physicalIndex))];
@@ -98,16 +99,57 @@ export async function search(ctx: OpContext): Promise<void> {
   await streamHits(ctx, res.body, hitContext(ctx, targets));
 }
 
+/**
+ * How many path segments between `aggregations` and a `top_hits` result are searched: each bucket
+ * aggregation level adds up to three (`name.buckets.<i>`), so 24 covers 8 aggregation levels.
+ */
+const TOP_HITS_DEPTH = 24;
+const MAX_TOP_HITS_LEVEL = 8;
+
+/** Refuses `top_hits` nested deeper than the response mapper looks (it would pass unmapped). */
+export function checkTopHitsDepth(aggs: Json | undefined, level = 1): void {
+  if (!isObject(aggs)) return;
+  for (const agg of Object.values(aggs)) {
+    if (!isObject(agg)) continue;
+    if (agg.top_hits !== undefined && level > MAX_TOP_HITS_LEVEL) {
+      throw new ProxyError(400, 'illegal_argument_exception', 'top_hits_too_deep', `top_hits may be nested at most ${MAX_TOP_HITS_LEVEL} aggregation levels deep`);
+    }
+    checkTopHitsDepth(agg.aggs ?? agg.aggregations, level + 1);
+  }
+}
+
+function mappedHit(hit: JsonObject, hits: HitContext): JsonObject {
+  const mapped = mapHit(hit, hits);
+  // The filter makes this unreachable; if it ever happens the response is cut, never leaked.
+  if (mapped === undefined) throw new ProxyError(502, 'bad_gateway_exception', 'foreign_hit', 'a hit outside the tenant scope was refused');
+  return mapped;
+}
+
+/**
+ * `top_hits` aggregations carry hits inside `aggregations` (under any bucket nesting): each of
+ * `aggregations.*…*.hits.hits.*` is mapped like a top-level hit.
+ */
+function topHitsRules(hits: HitContext): CutRule[] {
+  const rules: CutRule[] = [];
+  for (let depth = 1; depth <= TOP_HITS_DEPTH; depth++) {
+    rules.push({
+      path: ['aggregations', ...Array<string>(depth).fill('*'), 'hits', 'hits', '*'],
+      onValue(raw) {
+        const hit = JSON.parse(raw.toString('utf8')) as unknown;
+        if (!isObject(hit)) throw new ProxyError(502, 'bad_gateway_exception', 'unexpected_hit', 'an aggregation hit had an unexpected shape');
+        return JSON.stringify(mappedHit(hit, hits));
+      },
+    });
+  }
+  return rules;
+}
+
 /** Pipes an upstream search response to the client, rewriting each hit; memory ≈ the largest hit. */
 export async function streamHits(ctx: OpContext, body: NodeJS.ReadableStream, hits: HitContext): Promise<void> {
   const transform = createSearchResponseTransform({
     maxHitBytes: ctx.services.config.limits.max_hit_bytes,
-    onHit(hit) {
-      const mapped = mapHit(hit, hits);
-      // The filter makes this unreachable; if it ever happens the response is cut, never leaked.
-      if (mapped === undefined) throw new ProxyError(502, 'bad_gateway_exception', 'foreign_hit', 'a hit outside the tenant scope was refused');
-      return mapped;
-    },
+    onHit: (hit) => mappedHit(hit, hits),
+    extraRules: topHitsRules(hits),
   });
   let bytes = 0;
   transform.on('data', (c: Buffer) => {

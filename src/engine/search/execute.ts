@@ -7,7 +7,8 @@ import { compileQuery } from './query/compile.ts';
 import type { HighlightTerms } from './query/types.ts';
 import { DEFAULT_MAX_RESULT_WINDOW, parseSearchRequest, type SearchRequest } from './request.ts';
 import { asJavaFloat } from './scoring/float.ts';
-import { compareDocOrder, sortUsesScore, SortPlan, type Ranked } from './sort.ts';
+import { orderHits } from './order-hits.ts';
+import { sortUsesScore, SortPlan, type Ranked } from './sort.ts';
 import type { SearchableDoc, SearchableIndex, SearchOptions, SearchResult } from './types.ts';
 
 /** A pass/fail filter over already-collected matches (post_filter). */
@@ -27,18 +28,6 @@ function checkWindow(indices: SearchableIndex[], req: SearchRequest, opts: Searc
         'See the scroll api for a more efficient way to request large data sets. This limit can be set by changing the [index.max_result_window] index level setting.',
     );
   }
-}
-
-/** Orders hits: by score (desc) or the sort plan, ties in doc order; applies search_after. */
-function orderHits(hits: Ranked[], req: SearchRequest, plan: SortPlan | undefined): Ranked[] {
-  if (plan === undefined) return hits.sort((a, b) => b.score - a.score || compareDocOrder(a, b));
-  for (const r of hits) r.sortValues = plan.values(r);
-  let pool = hits;
-  if (req.searchAfter !== undefined) {
-    const after = plan.parseAfter(req.searchAfter);
-    pool = hits.filter((r) => plan.compareValues(r.sortValues as [], after) > 0);
-  }
-  return pool.sort((a, b) => plan.compareValues(a.sortValues as [], b.sortValues as []) || compareDocOrder(a, b));
 }
 
 function totals(count: number, track: boolean | number): Pick<SearchResult, 'total' | 'totalRelation' | 'totalOmitted'> {
@@ -70,8 +59,7 @@ export function executeSearch(indices: SearchableIndex[], body: JsonObject, opts
   const aggregations = req.aggs === undefined ? undefined : runAggregations(req.aggs, matches, { indices, now });
   const filtered = req.postFilter === undefined ? matches : applyFilter(indices, matches, req.postFilter, now);
   const showScores = sortUsesScore(req.sort) || req.trackScores;
-  const ordered = orderHits(filtered, req, plan);
-  const page = ordered.slice(req.from, req.from + req.size);
+  const page = orderHits(filtered, req, plan, req.from + req.size).slice(req.from);
   const hits = page.map((r) => renderHit(r, { req, showScores, sortPlan: plan, highlightTerms }));
   const maxScore = !showScores || req.size === 0 || filtered.length === 0 ? null : asJavaFloat(maxScoreOf(filtered));
   const result: SearchResult = { ...totals(filtered.length, req.trackTotalHits), maxScore, hits };

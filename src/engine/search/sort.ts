@@ -2,7 +2,8 @@ import { EngineError } from '../errors.ts';
 import { isObject, type Json } from '../json.ts';
 import { resolveDateMath } from './fields/date-math.ts';
 import { assertFielddata, fieldInfo, type FieldInfo } from './fields/field-info.ts';
-import { dateFormatOf, docValuesReader, toNumber } from './fields/values.ts';
+import { docValuesColumn, type DocValuesColumn } from './fields/doc-values-column.ts';
+import { dateFormatOf, toNumber } from './fields/values.ts';
 import type { SearchableDoc, SearchableIndex } from './types.ts';
 
 export type SortValue = number | string | null;
@@ -66,7 +67,7 @@ export const sortUsesScore = (keys: SortKey[]): boolean => keys.length === 0 || 
 
 type ValueReader = (r: Ranked) => SortValue;
 
-function pickValue(values: (string | number)[], key: SortKey): SortValue {
+function pickValue(values: readonly (string | number)[], key: SortKey): SortValue {
   if (values.length === 0) return null;
   if (values.length === 1) return values[0];
   const mode = key.mode ?? (key.order === 'asc' ? 'min' : 'max');
@@ -98,10 +99,24 @@ function fieldReader(key: SortKey, indices: SearchableIndex[]): { read: ValueRea
   if (first === undefined && key.unmappedType === undefined && indices.length > 0) {
     throw new EngineError(400, 'query_shard_exception', `No mapping found for [${key.field}] in order to sort on`, { index: indices[0].name });
   }
-  const readers = new Map([...fields].map(([idx, f]) => [idx, f === undefined ? undefined : docValuesReader(f)]));
+  // Doc values by ordinal, read once per snapshot (built on first use). Hits come grouped by
+  // index, so remembering the last index's column saves a Map lookup per hit.
+  const columns = new Map<SearchableIndex, DocValuesColumn | undefined>();
+  let lastIndex: SearchableIndex | undefined;
+  let lastColumn: DocValuesColumn | undefined;
+  const columnOf = (idx: SearchableIndex): DocValuesColumn | undefined => {
+    if (idx === lastIndex) return lastColumn;
+    if (!columns.has(idx)) {
+      const f = fields.get(idx);
+      columns.set(idx, f === undefined ? undefined : docValuesColumn(idx, f));
+    }
+    lastIndex = idx;
+    lastColumn = columns.get(idx);
+    return lastColumn;
+  };
   return { read: (r) => {
-    const reader = readers.get(r.index);
-    return reader === undefined ? null : pickValue(reader(r.doc), key);
+    const column = columnOf(r.index);
+    return column === undefined ? null : pickValue(column[r.ordinal], key);
   }, field: first };
 }
 
@@ -137,21 +152,38 @@ export class SortPlan {
     return this.readers.map((read) => read(r));
   }
 
+  /** Sort values of many hits, one array per key (no per-hit arrays while ordering). */
+  valueColumns(hits: readonly Ranked[]): SortValue[][] {
+    return this.readers.map((read) => hits.map(read));
+  }
+
   /** Compares two sort value lists: ascending/descending per key, missing values first/last. */
   compareValues(a: SortValue[], b: SortValue[]): number {
     for (let i = 0; i < this.keys.length; i++) {
-      const key = this.keys[i];
-      const x = a[i];
-      const y = b[i];
-      if (x === null || y === null) {
-        if (x === y) continue;
-        const missingFirst = key.missing === '_first';
-        return (x === null) === missingFirst ? -1 : 1;
-      }
-      const c = compareScalars(x, y);
-      if (c !== 0) return key.order === 'asc' ? c : -c;
+      const c = this.compareKey(i, a[i], b[i]);
+      if (c !== 0) return c;
     }
     return 0;
+  }
+
+  /** compareValues for hits `i` and `j` of `valueColumns`. */
+  compareAt(columns: SortValue[][], i: number, j: number): number {
+    for (let k = 0; k < this.keys.length; k++) {
+      const c = this.compareKey(k, columns[k][i], columns[k][j]);
+      if (c !== 0) return c;
+    }
+    return 0;
+  }
+
+  private compareKey(k: number, x: SortValue, y: SortValue): number {
+    const key = this.keys[k];
+    if (x === null || y === null) {
+      if (x === y) return 0;
+      const missingFirst = key.missing === '_first';
+      return (x === null) === missingFirst ? -1 : 1;
+    }
+    const c = compareScalars(x, y);
+    return c === 0 ? 0 : key.order === 'asc' ? c : -c;
   }
 
   /** The sort values as hits show them (missing numbers become Long.MAX_VALUE-like sentinels). */
@@ -208,4 +240,3 @@ export function compareScalars(a: string | number, b: string | number): number {
 export function compareDocOrder(a: Ranked, b: Ranked): number {
   return a.indexPos - b.indexPos || a.doc.shard - b.doc.shard || a.doc.order - b.doc.order;
 }
-

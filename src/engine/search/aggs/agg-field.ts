@@ -3,7 +3,8 @@ import type { Json, JsonObject } from '../../json.ts';
 import { assertFielddata, fieldInfo, type FieldInfo } from '../fields/field-info.ts';
 import { formatDate } from '../fields/dates.ts';
 import { resolveDateMath } from '../fields/date-math.ts';
-import { dateFormatOf, docValuesReader, toNumber } from '../fields/values.ts';
+import { docValuesColumn, type DocValuesColumn } from '../fields/doc-values-column.ts';
+import { dateFormatOf, toNumber } from '../fields/values.ts';
 import type { Ranked } from '../sort.ts';
 import type { SearchableIndex } from '../types.ts';
 import type { AggContext } from './types.ts';
@@ -12,24 +13,32 @@ import type { AggContext } from './types.ts';
 export interface AggField {
   /** The field as mapped in the first index that maps it (types decide key rendering). */
   info?: FieldInfo;
-  values(r: Ranked): (string | number)[];
+  values(r: Ranked): readonly (string | number)[];
 }
 
 /** Resolves `body.field` for every index, checking it has doc values; unmapped gives no values. */
 export function aggField(body: JsonObject, ctx: AggContext): AggField {
   if (typeof body.field !== 'string') throw new EngineError(400, 'illegal_argument_exception', `Required one of fields [field, script], but none were specified.`);
-  const readers = new Map<SearchableIndex, (r: Ranked['doc']) => (string | number)[]>();
+  const fields = new Map<SearchableIndex, FieldInfo>();
   let first: FieldInfo | undefined;
   for (const idx of ctx.indices) {
     const f = fieldInfo(idx, body.field);
     if (f === undefined || f.kind === 'object' || f.kind === 'other') continue;
     assertFielddata(f);
     first ??= f;
-    readers.set(idx, docValuesReader(f));
+    fields.set(idx, f);
   }
   const missing = missingValue(body.missing, first);
-  const values = (r: Ranked): (string | number)[] => {
-    const v = readers.get(r.index)?.(r.doc) ?? [];
+  // Doc values by ordinal, read once per snapshot (built on first use).
+  const columns = new Map<SearchableIndex, DocValuesColumn>();
+  const columnOf = (idx: SearchableIndex): DocValuesColumn | undefined => {
+    let column = columns.get(idx);
+    const f = fields.get(idx);
+    if (column === undefined && f !== undefined) columns.set(idx, (column = docValuesColumn(idx, f)));
+    return column;
+  };
+  const values = (r: Ranked): readonly (string | number)[] => {
+    const v = columnOf(r.index)?.[r.ordinal] ?? [];
     return v.length === 0 && missing !== undefined ? [missing] : v;
   };
   return { info: first, values };

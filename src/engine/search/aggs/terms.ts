@@ -29,12 +29,16 @@ function keyFilter(include: Json | undefined, exclude: Json | undefined): (key: 
 /** Groups documents by each distinct value of the field (a doc counts once per value). */
 export function groupByValue(field: AggField, docs: Ranked[]): Map<string | number, Ranked[]> {
   const groups = new Map<string | number, Ranked[]>();
+  const add = (key: string | number, r: Ranked): void => {
+    const list = groups.get(key);
+    if (list === undefined) groups.set(key, [r]);
+    else list.push(r);
+  };
   for (const r of docs) {
-    for (const key of new Set(field.values(r))) {
-      const list = groups.get(key);
-      if (list === undefined) groups.set(key, [r]);
-      else list.push(r);
-    }
+    const values = field.values(r);
+    // Most fields hold one value: no need for a Set to de-duplicate.
+    if (values.length === 1) add(values[0], r);
+    else for (const key of new Set(values)) add(key, r);
   }
   return groups;
 }

@@ -5,7 +5,10 @@ import { fieldInfo } from '../fields/field-info.ts';
 import { disMax } from './combine.ts';
 import { minimumShouldMatch } from './min-should-match.ts';
 import { boostOf, clauseList, objectBody } from './params.ts';
-import type { DocScorer, QueryContext } from './types.ts';
+import type { SearchableDoc } from '../types.ts';
+import { boolAll } from './bool-all.ts';
+import { constantList } from './match-list.ts';
+import { withAll, type DocScorer, type QueryContext } from './types.ts';
 
 export function boolQuery(body: Json, ctx: QueryContext): DocScorer {
   const obj = objectBody('bool', body);
@@ -17,7 +20,7 @@ export function boolQuery(body: Json, ctx: QueryContext): DocScorer {
   const required = minimumShouldMatch(obj.minimum_should_match, should.length) ?? (should.length > 0 && must.length === 0 && filter.length === 0 ? 1 : 0);
   // An empty bool is match_all; a filter/must_not-only bool matches with score 0.
   const base = must.length === 0 && should.length === 0 && filter.length === 0 && mustNot.length === 0 ? 1 : 0;
-  return (doc) => {
+  const score = (doc: SearchableDoc): number | undefined => {
     let score = base;
     for (const m of must) {
       const v = m(doc);
@@ -35,6 +38,7 @@ export function boolQuery(body: Json, ctx: QueryContext): DocScorer {
     }
     return matched < required ? undefined : score * boost;
   };
+  return withAll(score, boolAll({ must, filter, should, mustNot, base, boost, required }, ctx.index.docs));
 }
 
 export function constantScoreQuery(body: Json, ctx: QueryContext): DocScorer {
@@ -42,7 +46,8 @@ export function constantScoreQuery(body: Json, ctx: QueryContext): DocScorer {
   if (obj.filter === undefined) throw new EngineError(400, 'parsing_exception', '[constant_score] requires a \'filter\' element');
   const filter = ctx.compile(obj.filter);
   const boost = boostOf(obj);
-  return (doc) => (filter(doc) === undefined ? undefined : boost);
+  const all = filter.all;
+  return withAll((doc) => (filter(doc) === undefined ? undefined : boost), all === undefined ? undefined : () => constantList(all().ords, boost));
 }
 
 export function boostingQuery(body: Json, ctx: QueryContext): DocScorer {
@@ -97,7 +102,7 @@ export function functionScoreQuery(body: Json, ctx: QueryContext): DocScorer {
     const f = fvf !== undefined && typeof fvf.field === 'string' ? fieldInfo(ctx.index, fvf.field) : undefined;
     const factor = Number(fvf?.factor ?? 1);
     const missing = typeof fvf?.missing === 'number' ? fvf.missing : 1;
-    return (doc: Parameters<DocScorer>[0]): number | undefined => {
+    return (doc: SearchableDoc): number | undefined => {
       if (filter !== undefined && filter(doc) === undefined) return undefined;
       const value = f === undefined ? 1 : (numericValues(doc, f)[0] ?? missing) * factor;
       return weight * (fvf === undefined ? 1 : value);

@@ -3,8 +3,10 @@ import type { Json } from '../../json.ts';
 import { resolveDateMath } from '../fields/date-math.ts';
 import type { FieldInfo } from '../fields/field-info.ts';
 import { numericReader, keywordReader, textReader, toBooleanNumber, toNumber, dateFormatOf } from '../fields/values.ts';
-import { bm25, fieldStats, idf } from '../scoring/bm25.ts';
-import { matchNone, recordHighlight, type DocScorer, type QueryContext } from './types.ts';
+import { bm25, fieldStats, idf, scoredPosting } from '../scoring/bm25.ts';
+import type { SearchableDoc } from '../types.ts';
+import { constantList } from './match-list.ts';
+import { matchNone, recordHighlight, withAll, type DocScorer, type QueryContext } from './types.ts';
 
 export interface ExactOptions {
   boost: number;
@@ -63,19 +65,21 @@ function termScorer(ctx: QueryContext, f: FieldInfo, term: string, opts: ExactOp
   const lower = term.toLowerCase();
   recordHighlight(ctx, f.path, opts.caseInsensitive === true ? (t) => t.toLowerCase() === lower : (t) => t === term);
   if (opts.caseInsensitive === true) return caseInsensitiveScorer(f, lower, opts.boost);
+  const boost = opts.boost;
   if (opts.scored === false) {
     const has = termPresence(f, term);
-    return (doc) => (has(doc) ? opts.boost : undefined);
+    return withAll((doc) => (has(doc) ? boost : undefined), () => constantList(fieldStats(ctx.index, f).postings.posting(term).ords, boost));
   }
   const stats = fieldStats(ctx.index, f);
-  const weight = opts.boost * idf(stats.docCount, stats.docFreq(term));
-  return (doc) => {
+  const weight = boost * idf(stats.docCount, stats.docFreq(term));
+  const score = (doc: SearchableDoc): number | undefined => {
     const freq = stats.termFreq(doc, term);
     return freq > 0 ? bm25(weight, freq, stats.lengthOf(doc), stats.avgLength) : undefined;
   };
+  return withAll(score, () => scoredPosting(stats, term, weight));
 }
 
-function termPresence(f: FieldInfo, term: string): (doc: Parameters<DocScorer>[0]) => boolean {
+function termPresence(f: FieldInfo, term: string): (doc: SearchableDoc) => boolean {
   if (f.kind === 'text') {
     const read = textReader(f);
     return (doc) => read(doc)?.tf.has(term) === true;

@@ -3,13 +3,16 @@ import { EngineError } from '../../errors.ts';
 import type { Json, JsonObject } from '../../json.ts';
 import { fieldInfo, type FieldInfo } from '../fields/field-info.ts';
 import { searchAnalyzerName, textReader } from '../fields/values.ts';
-import { bm25, fieldStats, idf, type FieldStats } from '../scoring/bm25.ts';
+import { bm25, fieldStats, idf, scoredPosting, type FieldStats } from '../scoring/bm25.ts';
+import type { SearchableDoc } from '../types.ts';
+import { sumOfAtLeast } from './combine.ts';
 import { exactValueScorer } from './exact-value.ts';
 import { fuzzyTest, maxEdits } from './fuzzy.ts';
 import { minimumShouldMatch } from './min-should-match.ts';
 import { boolParam, boostOf, singleField, stringValue } from './params.ts';
 import { phraseFrequency, type PhraseTerm } from './phrase.ts';
-import { matchNone, recordHighlight, type DocScorer, type QueryContext } from './types.ts';
+import { DenseScores } from './match-list.ts';
+import { matchNone, recordHighlight, withAll, type DocScorer, type QueryContext } from './types.ts';
 
 /** Analyzes query text with the query's analyzer, else the field's search analyzer. */
 function queryTokens(f: FieldInfo, text: string, params: JsonObject): Token[] {
@@ -55,22 +58,6 @@ function termScorers(ctx: QueryContext, f: FieldInfo, stats: FieldStats, terms: 
   });
 }
 
-/** Sums matching term scores, requiring `required` of them to match. */
-function sumOfTerms(scorers: DocScorer[], required: number): DocScorer {
-  return (doc) => {
-    let score = 0;
-    let matched = 0;
-    for (const s of scorers) {
-      const v = s(doc);
-      if (v !== undefined) {
-        matched++;
-        score += v;
-      }
-    }
-    return matched >= Math.max(1, required) ? score : undefined;
-  };
-}
-
 export function matchOnField(ctx: QueryContext, field: string, params: JsonObject): DocScorer {
   const f = fieldInfo(ctx.index, field);
   if (f === undefined || f.kind === 'object' || f.kind === 'other') return matchNone;
@@ -84,17 +71,17 @@ export function matchOnField(ctx: QueryContext, field: string, params: JsonObjec
   const required = and ? terms.length : (minimumShouldMatch(params.minimum_should_match, terms.length) ?? 1);
   const stats = fieldStats(ctx.index, f);
   if (params.fuzziness === undefined || params.fuzziness === null) return exactTermsScorer(ctx, f, stats, terms, boost, required);
-  return sumOfTerms(termScorers(ctx, f, stats, terms, params, boost), required);
+  return sumOfAtLeast(termScorers(ctx, f, stats, terms, params, boost), Math.max(1, required));
 }
 
-/** The common case, kept fast: exact terms scored from one read of the document's field. */
+/** The common case, kept fast: exact terms scored from one read of the document's field, or from postings. */
 function exactTermsScorer(ctx: QueryContext, f: FieldInfo, stats: FieldStats, terms: string[], boost: number, required: number): DocScorer {
   for (const term of terms) recordHighlight(ctx, f.path, (t) => t === term);
   const weights = terms.map((term) => boost * idf(stats.docCount, stats.docFreq(term)));
   const read = textReader(f);
   const avg = stats.avgLength;
   const min = Math.max(1, required);
-  return (doc) => {
+  const score = (doc: SearchableDoc): number | undefined => {
     const a = read(doc);
     if (a === undefined) return undefined;
     let score = 0;
@@ -107,6 +94,10 @@ function exactTermsScorer(ctx: QueryContext, f: FieldInfo, stats: FieldStats, te
     }
     return matched >= min ? score : undefined;
   };
+  return withAll(score, () => {
+    const lists = terms.map((term, i) => scoredPosting(stats, term, weights[i]));
+    return lists.length === 1 ? lists[0] : DenseScores.of(lists).collect(min);
+  });
 }
 
 export function matchQuery(body: Json, ctx: QueryContext): DocScorer {
@@ -166,5 +157,5 @@ export function matchBoolPrefixQuery(body: Json, ctx: QueryContext): DocScorer {
   scorers.push((doc) => ([...(read(doc)?.tf.keys() ?? [])].some((t) => t.startsWith(last)) ? boost : undefined));
   const and = String(params.operator ?? 'or').toLowerCase() === 'and';
   const required = and ? scorers.length : (minimumShouldMatch(params.minimum_should_match, scorers.length) ?? 1);
-  return sumOfTerms(scorers, required);
+  return sumOfAtLeast(scorers, Math.max(1, required));
 }

@@ -3,7 +3,7 @@ import type { Json, JsonObject } from '../../json.ts';
 import { analyzerOrStandard, namedAnalyzer } from '../../analysis/index.ts';
 import { expandFieldPattern, isSearchable, type FieldInfo } from '../fields/field-info.ts';
 import { searchAnalyzerName } from '../fields/values.ts';
-import { disMax, sumOfMatching } from './combine.ts';
+import { disMax, sumOfAtLeast, sumOfMatching } from './combine.ts';
 import { matchOnField, phraseOnField } from './full-text.ts';
 import { minimumShouldMatch } from './min-should-match.ts';
 import { boostOf, objectBody, stringValue } from './params.ts';
@@ -53,17 +53,7 @@ function crossFields(ctx: QueryContext, fields: BoostedField[], params: JsonObje
   );
   const and = String(params.operator ?? 'or').toLowerCase() === 'and';
   const required = and ? perTerm.length : Math.max(1, minimumShouldMatch(params.minimum_should_match, perTerm.length) ?? 1);
-  return (doc) => {
-    let score = 0;
-    let matched = 0;
-    for (const s of perTerm) {
-      const v = s(doc);
-      if (v === undefined) continue;
-      matched++;
-      score += v;
-    }
-    return matched >= required ? score : undefined;
-  };
+  return sumOfAtLeast(perTerm, required);
 }
 
 export function multiMatchQuery(body: Json, ctx: QueryContext): DocScorer {

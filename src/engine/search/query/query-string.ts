@@ -6,7 +6,9 @@ import { boolParam, boostOf, objectBody } from './params.ts';
 import { boostedFields, type BoostedField } from './multi-match.ts';
 import { parseQueryString, type QsNode } from './query-string-parser.ts';
 import { parseSimpleQueryString } from './simple-query-string-parser.ts';
-import { matchNone, type DocScorer, type QueryContext } from './types.ts';
+import type { SearchableDoc } from '../types.ts';
+import { boolAll } from './bool-all.ts';
+import { matchNone, withAll, type DocScorer, type QueryContext } from './types.ts';
 
 interface QsOptions {
   fields: string[];
@@ -74,8 +76,9 @@ function compileGroup(ctx: QueryContext, node: Extract<QsNode, { kind: 'group' }
   const msm = top ? minimumShouldMatch(opts.params.minimum_should_match, should.length) : undefined;
   const required = msm ?? (must.length === 0 && !pureNegative ? 1 : 0);
   const boost = node.boost ?? 1;
-  return (doc) => {
-    let score = pureNegative ? 1 : 0;
+  const base = pureNegative ? 1 : 0;
+  const score = (doc: SearchableDoc): number | undefined => {
+    let score = base;
     for (const m of must) {
       const v = m(doc);
       if (v === undefined) return undefined;
@@ -91,6 +94,7 @@ function compileGroup(ctx: QueryContext, node: Extract<QsNode, { kind: 'group' }
     }
     return matched < required ? undefined : score * boost;
   };
+  return withAll(score, boolAll({ must, filter: [], should, mustNot, base, boost, required }, ctx.index.docs));
 }
 
 function compileNode(ctx: QueryContext, node: QsNode, opts: QsOptions, top: boolean): DocScorer {
@@ -110,10 +114,16 @@ function options(params: JsonObject): QsOptions {
 }
 
 function withBoost(scorer: DocScorer, boost: number): DocScorer {
-  return boost === 1 ? scorer : (doc) => {
+  if (boost === 1) return scorer;
+  const all = scorer.all;
+  const boosted = (doc: SearchableDoc): number | undefined => {
     const v = scorer(doc);
     return v === undefined ? undefined : v * boost;
   };
+  return withAll(boosted, all === undefined ? undefined : () => {
+    const { ords, scores } = all();
+    return { ords, scores: scores.map((v) => v * boost) };
+  });
 }
 
 export function queryStringQuery(body: Json, ctx: QueryContext): DocScorer {

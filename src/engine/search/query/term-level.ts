@@ -2,12 +2,15 @@ import { EngineError } from '../../errors.ts';
 import { isObject, type Json, type JsonObject } from '../../json.ts';
 import { resolveDateMath } from '../fields/date-math.ts';
 import { expandFieldPattern, fieldInfo, type FieldInfo } from '../fields/field-info.ts';
+import { docValuesColumn, unboxedColumn } from '../fields/doc-values-column.ts';
 import { globToRegExp } from '../fields/glob.ts';
 import { dateFormatOf, docValuesReader, hasValue, toBooleanNumber, toNumber } from '../fields/values.ts';
 import { exactValueScorer, queryValueError, termTestScorer } from './exact-value.ts';
 import { fuzzyTest, maxEdits } from './fuzzy.ts';
 import { boolParam, boostOf, objectBody, singleField, stringValue } from './params.ts';
-import { matchNone, type DocScorer, type QueryContext } from './types.ts';
+import type { SearchableDoc } from '../types.ts';
+import { constantList, unionOrds } from './match-list.ts';
+import { matchNone, withAll, type DocScorer, type QueryContext } from './types.ts';
 
 /** Runs `build` when the field is mapped in this index; unmapped fields match nothing. */
 function onField(ctx: QueryContext, field: string, build: (f: FieldInfo) => DocScorer): DocScorer {
@@ -36,7 +39,11 @@ export function termsQuery(body: Json, ctx: QueryContext): DocScorer {
   }
   return onField(ctx, fields[0], (f) => {
     const scorers = values.filter((v) => v !== null).map((v) => exactValueScorer(ctx, f, v, { boost, scored: false }));
-    return (doc) => (scorers.some((s) => s(doc) !== undefined) ? boost : undefined);
+    const score = (doc: SearchableDoc): number | undefined => (scorers.some((s) => s(doc) !== undefined) ? boost : undefined);
+    const lists = scorers.map((s) => s.all);
+    if (!lists.every((all) => all !== undefined)) return score;
+    const size = ctx.index.docs.length;
+    return withAll(score, () => constantList(unionOrds(lists.map((all) => all().ords), size), boost));
   });
 }
 
@@ -135,7 +142,21 @@ export function rangeQuery(body: Json, ctx: QueryContext): DocScorer {
     const hi = bounds.upper === undefined ? undefined : boundValue(ctx, f, bounds.upper, params, bounds.includeUpper);
     const inRange = (v: number | string): boolean =>
       (lo === undefined || (bounds.includeLower ? v >= lo : v > lo)) && (hi === undefined || (bounds.includeUpper ? v <= hi : v < hi));
-    const read = docValuesReader(f.kind === 'text' ? { ...f, mapping: { ...f.mapping, fielddata: true } } : f);
-    return (doc) => (read(doc).some(inRange) ? boost : undefined);
+    const valuesField = f.kind === 'text' ? { ...f, mapping: { ...f.mapping, fielddata: true } } : f;
+    const read = docValuesReader(valuesField);
+    const score = (doc: SearchableDoc): number | undefined => (read(doc).some(inRange) ? boost : undefined);
+    // Set-at-a-time: one pass over the snapshot's doc values column (unboxed for numbers).
+    const numeric = f.kind === 'number' || f.kind === 'date' || f.kind === 'boolean';
+    return withAll(score, () => {
+      const column = docValuesColumn(ctx.index, valuesField);
+      const ords: number[] = [];
+      if (!numeric) {
+        for (let o = 0; o < column.length; o++) if (column[o].some(inRange)) ords.push(o);
+        return constantList(Int32Array.from(ords), boost);
+      }
+      const { first, arity } = unboxedColumn(column);
+      for (let o = 0; o < column.length; o++) if (arity[o] === 1 ? inRange(first[o]) : arity[o] > 1 && column[o].some(inRange)) ords.push(o);
+      return constantList(Int32Array.from(ords), boost);
+    });
   });
 }

@@ -1,8 +1,24 @@
 import type { Json } from '../../json.ts';
 import type { SearchableDoc, SearchableIndex } from '../types.ts';
+import type { MatchList } from './match-list.ts';
 
 /** A compiled query: the document's score when it matches, undefined when it does not. */
-export type DocScorer = (doc: SearchableDoc) => number | undefined;
+export interface DocScorer {
+  (doc: SearchableDoc): number | undefined;
+  /**
+   * Set-at-a-time evaluation over the snapshot the query was compiled for (`ctx.index.docs`),
+   * when the query can use postings: exactly the documents and scores that calling the scorer
+   * on every document gives. Absent means: scan every document.
+   */
+  all?: () => MatchList;
+}
+
+/** Attaches a set-at-a-time evaluation to a per-document scorer (none when `all` is undefined). */
+export function withAll(score: (doc: SearchableDoc) => number | undefined, all: (() => MatchList) | undefined): DocScorer {
+  const scorer: DocScorer = score;
+  if (all !== undefined) scorer.all = all;
+  return scorer;
+}
 
 /** Tests an indexed term (a token of a text field or a keyword value). */
 export type TermTest = (term: string) => boolean;

@@ -1,5 +1,7 @@
 import type { FieldInfo } from '../fields/field-info.ts';
+import { fieldIndex, type FieldIndex } from '../fields/postings.ts';
 import { keywordReader, textReader } from '../fields/values.ts';
+import type { MatchList } from '../query/match-list.ts';
 import type { SearchableDoc, SearchableIndex } from '../types.ts';
 
 export const K1 = 1.2;
@@ -10,12 +12,14 @@ export interface FieldStats {
   /** Documents with at least one term in the field. */
   docCount: number;
   avgLength: number;
-  /** Document frequency of a term (computed lazily, cached). */
+  /** Document frequency of a term (from the snapshot's postings, cached). */
   docFreq(term: string): number;
   /** How many terms the field has in a document (0 when absent); 1 for keyword fields (no norms). */
   lengthOf(doc: SearchableDoc): number;
   /** Frequency of a term in a document's field. */
   termFreq(doc: SearchableDoc, term: string): number;
+  /** The snapshot's postings of the field, for set-at-a-time scoring. */
+  postings: FieldIndex;
 }
 
 /* Per-index statistics keyed by the (refresh-replaced) docs array. */
@@ -30,66 +34,41 @@ export function fieldStats(index: SearchableIndex, f: FieldInfo): FieldStats {
   const key = `${f.kind}:${f.path}:${String(f.mapping.analyzer)}`;
   let stats = perIndex.get(key);
   if (stats === undefined) {
-    stats = f.kind === 'text' ? textStats(index.docs, f) : keywordStats(index.docs, f);
+    stats = f.kind === 'text' ? textStats(index, f) : keywordStats(index, f);
     perIndex.set(key, stats);
   }
   return stats;
 }
 
-function textStats(docs: readonly SearchableDoc[], f: FieldInfo): FieldStats {
+function statsOf(postings: FieldIndex, per: Pick<FieldStats, 'lengthOf' | 'termFreq'>): FieldStats {
+  const { docCount, totalLength } = postings;
+  return {
+    docCount,
+    avgLength: docCount === 0 ? 1 : totalLength / docCount,
+    docFreq: (term) => postings.posting(term).ords.length,
+    postings,
+    ...per,
+  };
+}
+
+function textStats(index: SearchableIndex, f: FieldInfo): FieldStats {
   const analyzedField = textReader(f);
-  let docCount = 0;
-  let total = 0;
-  for (const d of docs) {
-    const a = analyzedField(d);
-    if (a === undefined || a.length === 0) continue;
-    docCount++;
-    total += a.length;
-  }
-  const termFreq = (doc: SearchableDoc, term: string): number => analyzedField(doc)?.tf.get(term) ?? 0;
-  return {
-    docCount,
-    avgLength: docCount === 0 ? 1 : total / docCount,
-    docFreq: lazyDocFreq(docs, termFreq),
+  return statsOf(fieldIndex(index, f), {
     lengthOf: (doc) => analyzedField(doc)?.length ?? 0,
-    termFreq,
-  };
+    termFreq: (doc, term) => analyzedField(doc)?.tf.get(term) ?? 0,
+  });
 }
 
-function keywordStats(docs: readonly SearchableDoc[], f: FieldInfo): FieldStats {
+function keywordStats(index: SearchableIndex, f: FieldInfo): FieldStats {
   const keywordValues = keywordReader(f);
-  let docCount = 0;
-  let total = 0;
-  for (const d of docs) {
-    const n = keywordValues(d).length;
-    if (n > 0) docCount++;
-    total += n;
-  }
-  const termFreq = (doc: SearchableDoc, term: string): number => {
-    let n = 0;
-    for (const v of keywordValues(doc)) if (v === term) n++;
-    return n;
-  };
-  return {
-    docCount,
-    avgLength: docCount === 0 ? 1 : total / docCount,
-    docFreq: lazyDocFreq(docs, termFreq),
+  return statsOf(fieldIndex(index, f), {
     lengthOf: () => 1,
-    termFreq,
-  };
-}
-
-function lazyDocFreq(docs: readonly SearchableDoc[], termFreq: (d: SearchableDoc, t: string) => number): (term: string) => number {
-  const df = new Map<string, number>();
-  return (term) => {
-    let n = df.get(term);
-    if (n === undefined) {
-      n = 0;
-      for (const d of docs) if (termFreq(d, term) > 0) n++;
-      df.set(term, n);
-    }
-    return n;
-  };
+    termFreq: (doc, term) => {
+      let n = 0;
+      for (const v of keywordValues(doc)) if (v === term) n++;
+      return n;
+    },
+  });
 }
 
 /** Lucene's BM25 idf: ln(1 + (N - n + 0.5) / (n + 0.5)). */
@@ -99,4 +78,12 @@ export const idf = (docCount: number, docFreq: number): number => Math.log(1 + (
 export function bm25(weight: number, freq: number, length: number, avgLength: number): number {
   if (freq <= 0) return 0;
   return weight * (freq / (freq + K1 * (1 - B + (B * length) / avgLength)));
+}
+
+/** BM25 scores of every document holding `term`: the same arithmetic as scoring each document. */
+export function scoredPosting(stats: FieldStats, term: string, weight: number): MatchList {
+  const { ords, freqs } = stats.postings.posting(term);
+  const scores = new Float64Array(ords.length);
+  for (let i = 0; i < ords.length; i++) scores[i] = bm25(weight, freqs[i], stats.postings.lengthAt(ords[i]), stats.avgLength);
+  return { ords, scores };
 }

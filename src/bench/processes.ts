@@ -1,0 +1,77 @@
+/**
+ * Child processes for the benchmarks: the embedded engine and the proxy, each run through the CLI
+ * as its own Node process, found by the one JSON address line it prints first.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const CLI = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
+const START_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 5_000;
+
+export interface BenchProcess {
+  name: string;
+  url: string;
+  pid: number;
+  /** SIGTERM, then SIGKILL if it has not exited in a few seconds; resolves once it has exited. */
+  stop(): Promise<void>;
+}
+
+function exitPromise(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+function readAddressLine(child: ChildProcess, name: string): Promise<string> {
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not print its address in ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+    child.once('exit', (code) => reject(new Error(`${name} exited early (code ${code})`)));
+    lines.once('line', (line) => {
+      clearTimeout(timer);
+      lines.close();
+      child.stdout?.resume(); // keep draining later output so the child never blocks on a full pipe
+      resolve(line);
+    });
+  });
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  const exited = exitPromise(child);
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Runs `osproxy <args>` and resolves with the URL that `pickUrl` reads from its first stdout line. */
+async function spawnCli(name: string, args: string[], pickUrl: (line: unknown) => string): Promise<BenchProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const url = pickUrl(JSON.parse(await readAddressLine(child, name)));
+    return { name, url, pid: child.pid as number, stop: () => stopChild(child) };
+  } catch (e) {
+    await stopChild(child);
+    throw e;
+  }
+}
+
+export function spawnEngine(): Promise<BenchProcess> {
+  return spawnCli('engine', ['engine', '--port', '0'], (line) => (line as { engine: string }).engine);
+}
+
+export function spawnProxy(configFile: string): Promise<BenchProcess> {
+  return spawnCli('proxy', ['serve', '--config', configFile], (line) => (line as { osproxy: string[] }).osproxy[0]);
+}
+
+/** Resident set size of a live process in KiB (Linux /proc), or undefined when unavailable. */
+export function residentKib(pid: number): number | undefined {
+  try {
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match === null ? undefined : Number(match[1]);
+  } catch {
+    return undefined;
+  }
+}
