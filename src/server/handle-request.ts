@@ -52,6 +52,8 @@ export async function handleRequest(services: Services, req: IncomingMessage, re
   const started = performance.now();
   const id = requestIdFor(req.headers['x-request-id']);
   res.setHeader('x-request-id', id);
+  // While draining, every answer closes its connection so that shutdown does not wait on keep-alive.
+  if (!ready()) res.setHeader('connection', 'close');
   const url = new URL(req.url ?? '/', 'http://osproxy');
   const method = req.method ?? 'GET';
   const explain: ExplainRecord = { request_id: id, at: new Date().toISOString(), method, rewrites: [], timings_ms: {} };

@@ -89,9 +89,12 @@ export async function startProxy(config: OsproxyConfig, opts: { log?: Logger } =
       draining = true;
       const closed = Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
       for (const s of servers) s.closeIdleConnections();
+      // A request that was in flight when draining began still holds a keep-alive socket: close it once idle.
+      const sweeper = setInterval(() => servers.forEach((s) => s.closeIdleConnections()), 100);
       const timer = setTimeout(() => servers.forEach((s) => s.closeAllConnections()), drainMs);
       await closed;
       clearTimeout(timer);
+      clearInterval(sweeper);
       await Promise.all([...services.clusters.values()].map((c) => c.close()));
     },
   };
