@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { isObject, type Json, type JsonObject } from '../core/json.ts';
+import { isObject, MAX_JSON_DEPTH, nestsDeeperThan, type Json, type JsonObject } from '../core/json.ts';
 import { errorBody, ProxyError, type ShapedError } from '../http/errors.ts';
 import { assertNoReservedFields, encodeId, injectReservedFields, stripReservedFields, type Target } from '../tenancy/index.ts';
 import { sendJson, toShaped } from '../server/respond.ts';
@@ -7,7 +7,7 @@ import type { OpContext } from './context.ts';
 import { clusterFor, targetFor } from './targets.ts';
 import { sharedUpdateBody } from './update.ts';
 import { callUpstream, mapUpstreamError, readUpstreamJson } from './upstream-call.ts';
-import { checkContentType } from './json-body.ts';
+import { checkContentType, utf8Text } from './json-body.ts';
 
 const ACTIONS = ['index', 'create', 'update', 'delete'] as const;
 type Action = (typeof ACTIONS)[number];
@@ -28,7 +28,9 @@ function malformed(line: number, detail: string): ProxyError {
   return new ProxyError(400, 'illegal_argument_exception', 'malformed_bulk', `Malformed action/metadata line [${line}], ${detail}`);
 }
 
+/** One NDJSON line parsed; undefined when malformed or nested too deep to handle safely. */
 function parseLine(line: string): Json | undefined {
+  if (nestsDeeperThan(line, MAX_JSON_DEPTH)) return undefined;
   try {
     return JSON.parse(line) as Json;
   } catch {
@@ -89,7 +91,6 @@ function prepareItem(ctx: OpContext, p: ReturnType<typeof parseItems>[number]): 
     const action = p.action === 'index' && given === undefined ? 'create' : p.action;
     const doc = prepareDoc(ctx, p.action, p.doc, target);
     item.lines = doc === undefined ? [JSON.stringify({ [action]: meta })] : [JSON.stringify({ [action]: meta }), doc];
-    if (p.action !== 'delete') ctx.services.registry.register(ctx.binding.tenant, lindex);
   } catch (e) {
     item.error = toShaped(e);
   }
@@ -112,6 +113,12 @@ function mapItem(ctx: OpContext, item: Item, upstream: Json): JsonObject {
     out.get = { ...entry.get, _source: stripReservedFields(entry.get._source, ctx.services.config.tenancy.reserved_fields) };
   }
   return { [item.action]: out };
+}
+
+/** Registers every logical index the valid write items create (implicit create), once each. */
+async function registerWritten(ctx: OpContext, items: Item[]): Promise<void> {
+  const names = new Set(items.filter((i) => i.error === undefined && i.action !== 'delete').map((i) => i.lindex));
+  for (const name of names) await ctx.services.registry.register(ctx.binding.tenant, name);
 }
 
 /** Sends each cluster's items as one upstream `_bulk` and writes the answers back by position. */
@@ -146,8 +153,9 @@ export async function bulk(ctx: OpContext): Promise<void> {
   const raw = await ctx.body();
   checkContentType(ctx);
   if (raw.length === 0) throw new ProxyError(400, 'action_request_validation_exception', 'no_requests', 'Validation Failed: 1: no requests added;');
-  const lines = raw.toString('utf8').split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '');
+  const lines = utf8Text(raw).split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '');
   const items = parseItems(lines).map((p) => prepareItem(ctx, p));
+  await registerWritten(ctx, items);
   const out: JsonObject[] = new Array<JsonObject>(items.length);
   const groups = new Map<string, { items: Item[]; positions: number[] }>();
   items.forEach((item, pos) => {

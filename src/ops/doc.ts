@@ -6,7 +6,7 @@ import type { OpContext } from './context.ts';
 import { objectBody } from './json-body.ts';
 import { sendJson } from '../server/respond.ts';
 import { clusterFor, indexNotFound, singleIndex, targetFor } from './targets.ts';
-import { callUpstream, mapUpstreamError, readUpstreamJson } from './upstream-call.ts';
+import { callUpstream, readUpstreamJson, relayedUpstreamError } from './upstream-call.ts';
 
 /** Auto ids like OpenSearch's: 20 characters of base64url. */
 function autoId(): string {
@@ -51,7 +51,7 @@ function belongsToTenant(ctx: OpContext, target: Target, source: Json | undefine
 async function relay(ctx: OpContext, target: Target, status: number, body: Json | undefined, id: string, pid: string): Promise<void> {
   const head = ctx.method === 'HEAD';
   if (status >= 400 || !isObject(body)) {
-    const mapped = mapUpstreamError(body, [target], new Map([[pid, id]]));
+    const mapped = relayedUpstreamError(ctx, status, body, [target], new Map([[pid, id]]));
     ctx.addBytesOut(sendJson(ctx.res, status, isObject(body) && body.error === undefined ? mapDocResponse(body, target, id, ctx) : mapped, {}, head));
     return;
   }
@@ -71,7 +71,7 @@ export async function indexDoc(ctx: OpContext): Promise<void> {
     doc = injectReservedFields(doc, ctx.binding.tenant, lindex, reserved);
   }
   const create = ctx.endpoint.spec.name === 'doc_create' || ctx.endpoint.id === undefined;
-  ctx.services.registry.register(ctx.binding.tenant, lindex);
+  await ctx.services.registry.register(ctx.binding.tenant, lindex);
   ctx.explain.placement = target.placement;
   ctx.explain.physical = [target.physicalIndex];
   const res = await callUpstream(ctx, clusterFor(ctx, target), {

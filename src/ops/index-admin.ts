@@ -91,7 +91,7 @@ export async function createIndex(ctx: OpContext): Promise<void> {
   ctx.explain.physical = [target.physicalIndex];
   if (target.placement === 'shared') await ensureSharedIndex(ctx, target, isObject(body.mappings) ? body.mappings : undefined);
   else await createDedicated(ctx, target, settings, body.mappings);
-  ctx.services.registry.register(ctx.binding.tenant, lindex);
+  await ctx.services.registry.register(ctx.binding.tenant, lindex);
   ctx.addBytesOut(sendJson(ctx.res, 200, { acknowledged: true, shards_acknowledged: true, index: lindex }));
 }
 
@@ -202,7 +202,7 @@ export async function deleteIndex(ctx: OpContext): Promise<void> {
       const res = await callUpstream(ctx, cluster, { method: 'DELETE', path: `/${encodeURIComponent(target.physicalIndex)}`, idempotent: false });
       await res.body.dump();
     }
-    ctx.services.registry.unregister(ctx.binding.tenant, target.lindex);
+    await ctx.services.registry.unregister(ctx.binding.tenant, target.lindex);
   }
   ctx.addBytesOut(sendJson(ctx.res, 200, { acknowledged: true }));
 }

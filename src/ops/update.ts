@@ -6,7 +6,7 @@ import type { OpContext } from './context.ts';
 import { upstreamQuery } from './doc.ts';
 import { objectBody } from './json-body.ts';
 import { clusterFor, singleIndex, targetFor } from './targets.ts';
-import { callUpstream, mapUpstreamError, readUpstreamJson } from './upstream-call.ts';
+import { callUpstream, readUpstreamJson, relayedUpstreamError } from './upstream-call.ts';
 import { stripReservedFields } from '../tenancy/index.ts';
 
 /**
@@ -45,7 +45,7 @@ export async function updateDoc(ctx: OpContext): Promise<void> {
   const pid = encodeId(target, ctx.binding.tenant, id);
   let body = (await objectBody(ctx, 'the update request', true)) as JsonObject;
   if (target.placement === 'shared') body = sharedUpdateBody(body, ctx, lindex);
-  ctx.services.registry.register(ctx.binding.tenant, lindex);
+  await ctx.services.registry.register(ctx.binding.tenant, lindex);
   ctx.explain.placement = target.placement;
   ctx.explain.physical = [target.physicalIndex];
   const res = await callUpstream(ctx, clusterFor(ctx, target), {
@@ -57,7 +57,7 @@ export async function updateDoc(ctx: OpContext): Promise<void> {
   });
   const answer = await readUpstreamJson(ctx, res);
   if (res.status >= 400 || !isObject(answer)) {
-    ctx.addBytesOut(sendJson(ctx.res, res.status, mapUpstreamError(answer, [target], new Map([[pid, id]]))));
+    ctx.addBytesOut(sendJson(ctx.res, res.status, relayedUpstreamError(ctx, res.status, answer, [target], new Map([[pid, id]]))));
     return;
   }
   const out: JsonObject = { ...answer, _index: lindex, _id: id };

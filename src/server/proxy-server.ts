@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { Authenticator, OperatorAuth } from '../auth/index.ts';
 import { IndexRegistry } from '../control/index-registry.ts';
+import { ClusterRegistryStore } from '../control/registry-store.ts';
 import { ExplainRing } from '../observe/explain.ts';
 import { ProxyMetrics } from '../observe/metrics.ts';
 import { UpstreamCluster } from '../upstream/cluster.ts';
@@ -51,10 +52,17 @@ export async function buildServices(config: OsproxyConfig, log: Logger): Promise
   const devOpen = config.auth.dev_open && config.listeners.every((l) => isLoopbackAddress(l.host) || l.host === 'localhost');
   if (config.auth.dev_open && !devOpen) log.warn('auth.dev_open is ignored: a listener is not on loopback');
   if (devOpen) log.warn('DEV MODE: open access on loopback — any caller may act as any configured tenant via x-osproxy-tenant');
+  const registry = new IndexRegistry(new ClusterRegistryStore(clusters.get('default') as UpstreamCluster));
+  try {
+    await registry.reload();
+  } catch (e) {
+    log.warn({ err: e }, 'the logical index registry could not be loaded yet; retrying in the background');
+  }
+  registry.startPolling(1_000, (e) => log.debug({ err: e }, 'registry reload failed; keeping the last good copy'));
   return {
     config,
     clusters,
-    registry: new IndexRegistry(),
+    registry,
     auth: await Authenticator.create({ tenants: config.tenants, jwt: config.auth.jwt, devOpen }),
     operators: new OperatorAuth(config.operators),
     metrics: new ProxyMetrics(() => clusters.values(), () => budget.inUse),
@@ -95,6 +103,7 @@ export async function startProxy(config: OsproxyConfig, opts: { log?: Logger } =
       await closed;
       clearTimeout(timer);
       clearInterval(sweeper);
+      services.registry.stopPolling();
       await Promise.all([...services.clusters.values()].map((c) => c.close()));
     },
   };
