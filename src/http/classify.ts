@@ -67,22 +67,29 @@ function matchRule(rule: Rule, segs: string[]): { index?: string; id?: string } 
     if (p === '{index}' || p === '{id}') {
       const value = decode(segs[i]);
       if (value === undefined || value === '') return undefined;
-      if (p === '{index}' && value.startsWith('_')) return undefined;
+      if (p === '{index}' && value.startsWith('_') && value !== '_all') return undefined;
       out[p === '{index}' ? 'index' : 'id'] = value;
     } else if (p !== segs[i]) return undefined;
   }
   return out;
 }
 
+/** A plain API word (`stats`, `settings`) after a `_`-segment: shown as is, like the `_` segments. */
+const API_WORD = /^[a-z_]{1,32}$/;
+
 /** Names the endpoint a client asked for, for the "unsupported" message (never echoes ids). */
 function describe(method: string, segs: string[]): string {
-  const shape = segs.map((s, i) => (s.startsWith('_') ? s : i === 0 ? '{index}' : '{id}'));
+  const api = segs.length > 0 && segs[0].startsWith('_');
+  const shape = segs.map((s, i) => (s.startsWith('_') || (api && API_WORD.test(s)) ? s : i === 0 ? '{index}' : '{id}'));
   return `${method} /${shape.join('/')}`;
 }
 
 /** Classifies a tenant request, or answers 400 `unsupported_endpoint` naming what was asked for. */
 export function classify(method: string, pathname: string): Classified {
   const segs = pathname.split('/').filter((s) => s !== '');
+  if (segs.some((s) => decode(s) === undefined)) {
+    throw new ProxyError(400, 'illegal_argument_exception', 'invalid_path', 'the request path is not valid percent-encoded UTF-8');
+  }
   for (const rule of rules) {
     if (!rule.methods.includes(method)) continue;
     const m = matchRule(rule, segs);

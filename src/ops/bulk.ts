@@ -8,6 +8,7 @@ import { clusterFor, targetFor } from './targets.ts';
 import { sharedUpdateBody } from './update.ts';
 import { callUpstream, mapUpstreamError, readUpstreamJson } from './upstream-call.ts';
 import { checkContentType, utf8Text } from './json-body.ts';
+import { ensureSharedHome } from './index-admin.ts';
 
 const ACTIONS = ['index', 'create', 'update', 'delete'] as const;
 type Action = (typeof ACTIONS)[number];
@@ -129,6 +130,7 @@ async function sendGroup(ctx: OpContext, items: Item[], out: JsonObject[], posit
     if (v !== null) query.set(k, v);
   }
   try {
+    for (const target of new Map(items.map((i) => [(i.target as Target).physicalIndex, i.target as Target])).values()) await ensureSharedHome(ctx, target);
     const res = await callUpstream(ctx, clusterFor(ctx, items[0].target as Target), {
       method: 'POST',
       path: '/_bulk',

@@ -7,6 +7,7 @@ import { objectBody } from './json-body.ts';
 import { sendJson } from '../server/respond.ts';
 import { clusterFor, indexNotFound, singleIndex, targetFor } from './targets.ts';
 import { callUpstream, readUpstreamJson, relayedUpstreamError } from './upstream-call.ts';
+import { ensureSharedHome } from './index-admin.ts';
 
 /** Auto ids like OpenSearch's: 20 characters of base64url. */
 function autoId(): string {
@@ -71,6 +72,7 @@ export async function indexDoc(ctx: OpContext): Promise<void> {
     doc = injectReservedFields(doc, ctx.binding.tenant, lindex, reserved);
   }
   const create = ctx.endpoint.spec.name === 'doc_create' || ctx.endpoint.id === undefined;
+  await ensureSharedHome(ctx, target);
   await ctx.services.registry.register(ctx.binding.tenant, lindex);
   ctx.explain.placement = target.placement;
   ctx.explain.physical = [target.physicalIndex];

@@ -7,6 +7,7 @@ import type { OpContext } from './context.ts';
 import { objectBody } from './json-body.ts';
 import { clusterFor, indexNotFound, resolveIndices, singleIndex, targetFor } from './targets.ts';
 import { callUpstream, mapUpstreamError, readUpstreamJson } from './upstream-call.ts';
+import type { UpstreamCluster } from '../upstream/cluster.ts';
 
 /** Index settings a tenant may choose for a dedicated index; a shared index's settings are the operator's. */
 const DEDICATED_SETTINGS = new Set(['number_of_shards', 'number_of_replicas', 'refresh_interval', 'max_result_window', 'analysis']);
@@ -53,6 +54,24 @@ async function ensureSharedIndex(ctx: OpContext, target: Target, mappings: JsonO
     }
   }
   if (mappings !== undefined && isObject(mappings.properties)) await putMapping(ctx, target, { properties: mappings.properties });
+}
+
+/** Shared physical indexes known to exist with the reserved fields mapped, per upstream cluster. */
+const sharedHomes = new WeakMap<UpstreamCluster, Set<string>>();
+
+/**
+ * Before the first write into a shared physical index: create it with the reserved fields as
+ * `keyword`. Left to dynamic mapping they become `text`, and the scope filter's `term`/`terms`
+ * then match analyzed tokens (`acme-only` → `acme`, `only`): wrong counts, foreign matches.
+ */
+export async function ensureSharedHome(ctx: OpContext, target: Target): Promise<void> {
+  if (target.placement !== 'shared') return;
+  const cluster = clusterFor(ctx, target);
+  const known = sharedHomes.get(cluster) ?? new Set<string>();
+  sharedHomes.set(cluster, known);
+  if (known.has(target.physicalIndex)) return;
+  await ensureSharedIndex(ctx, target, undefined);
+  known.add(target.physicalIndex);
 }
 
 async function putMapping(ctx: OpContext, target: Target, mapping: JsonObject): Promise<void> {

@@ -1,7 +1,7 @@
 import { isObject, type JsonObject } from '../core/json.ts';
 import { sendJson, sendText } from '../server/respond.ts';
 import type { OpContext } from './context.ts';
-import { physicalPath, searchQuery, searchScope } from './search.ts';
+import { physicalPath, searchScope } from './search.ts';
 import { clusterFor, resolveIndices } from './targets.ts';
 import { callUpstream, readUpstreamJson } from './upstream-call.ts';
 import { rewriteCountBody, type Target } from '../tenancy/index.ts';
@@ -40,7 +40,8 @@ async function countOf(ctx: OpContext, target: Target): Promise<number> {
   const res = await callUpstream(ctx, clusterFor(ctx, target), {
     method: 'POST',
     path: physicalPath([target], '_count'),
-    query: searchQuery(ctx, [target]),
+    // Only the routing: the _cat parameters (`format`, `v`, `h`…) are not _count's and made it fail (count 0).
+    query: target.routing === 'tenant' ? new URLSearchParams({ routing: ctx.binding.tenant }) : undefined,
     body: JSON.stringify(body),
     idempotent: true,
   });

@@ -1,4 +1,4 @@
-import { isObject, type Json, type JsonObject } from '../core/json.ts';
+import { isObject, MAX_JSON_DEPTH, nestsDeeperThan, type Json, type JsonObject } from '../core/json.ts';
 import { ProxyError } from '../http/errors.ts';
 import type { OpContext } from './context.ts';
 
@@ -14,13 +14,29 @@ export function checkContentType(ctx: OpContext): void {
   }
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A request body as text; invalid UTF-8 is a 400 (never silently replaced by U+FFFD). */
+export function utf8Text(raw: Buffer): string {
+  try {
+    return UTF8.decode(raw);
+  } catch {
+    throw new ProxyError(400, 'parse_exception', 'invalid_utf8', 'request body is not valid UTF-8');
+  }
+}
+
+function tooDeep(): ProxyError {
+  return new ProxyError(400, 'parse_exception', 'json_too_deep', `request body nests objects or arrays deeper than ${MAX_JSON_DEPTH} levels`);
+}
+
 /** The request body parsed as JSON; undefined when empty. Malformed JSON is a 400 parse error. */
 export async function jsonBody(ctx: OpContext): Promise<Json | undefined> {
   const raw = await ctx.body();
   if (raw.length === 0) return undefined;
   checkContentType(ctx);
-  const text = raw.toString('utf8');
+  const text = utf8Text(raw);
   if (text.trim() === '') return undefined;
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) throw tooDeep();
   try {
     return JSON.parse(text) as Json;
   } catch (e) {

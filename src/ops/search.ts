@@ -7,7 +7,7 @@ import { sendJson } from '../server/respond.ts';
 import type { OpContext } from './context.ts';
 import { objectBody } from './json-body.ts';
 import { indexNotFound, oneCluster, resolveIndices } from './targets.ts';
-import { callUpstream, mapUpstreamError, readUpstreamJson } from './upstream-call.ts';
+import { callUpstream, mapUpstreamError, readUpstreamJson, relayedUpstreamError } from './upstream-call.ts';
 
 const QUERY_STRING_PARAMS = ['q', 'df', 'default_operator', 'analyzer', 'lenient'];
 
@@ -38,12 +38,18 @@ export function foldQueryString(ctx: OpContext, body: JsonObject): JsonObject {
   return { ...body, query: { query_string: qs } };
 }
 
+/**
+ * Hits are mapped (and proven the tenant's) by `_index` and `_id`: a client `filter_path` that
+ * drops them would make every hit unmappable and the response cut, so they are always kept.
+ */
+const HIT_IDENTITY = 'hits.hits._index,hits.hits._id,**.hits.hits._index,**.hits.hits._id';
+
 /** Upstream parameters: the query-string ones are folded into the body; routing pins shared-only searches to the tenant's shard. */
 export function searchQuery(ctx: OpContext, targets: Target[]): URLSearchParams {
   const q = new URLSearchParams();
   for (const [k, v] of ctx.query) {
     if (QUERY_STRING_PARAMS.includes(k) || k === 'routing') continue;
-    q.append(k, v);
+    q.append(k, k === 'filter_path' ? `${v},${HIT_IDENTITY}` : v);
   }
   if (targets.every((t) => t.placement === 'shared' && t.routing === 'tenant')) q.set('routing', ctx.binding.tenant);
   else if (ctx.query.get('routing') !== null && targets.every((t) => t.placement !== 'shared')) q.set('routing', ctx.query.get('routing') as string);
@@ -93,7 +99,7 @@ export async function search(ctx: OpContext): Promise<void> {
     idempotent: true,
   });
   if (res.status !== 200) {
-    ctx.addBytesOut(sendJson(ctx.res, res.status, mapUpstreamError(await readUpstreamJson(ctx, res), targets)));
+    ctx.addBytesOut(sendJson(ctx.res, res.status, relayedUpstreamError(ctx, res.status, await readUpstreamJson(ctx, res), targets)));
     return;
   }
   await streamHits(ctx, res.body, hitContext(ctx, targets));
@@ -144,12 +150,21 @@ function topHitsRules(hits: HitContext): CutRule[] {
   return rules;
 }
 
+/** Partial shard failures name physical indexes (and nodes): mapped like any upstream error. */
+function shardFailuresRule(hits: HitContext): CutRule {
+  const targets = [...hits.byPhysical.values()].flat();
+  return {
+    path: ['_shards', 'failures'],
+    onValue: (raw) => JSON.stringify(mapUpstreamError(JSON.parse(raw.toString('utf8')) as Json, targets)),
+  };
+}
+
 /** Pipes an upstream search response to the client, rewriting each hit; memory ≈ the largest hit. */
 export async function streamHits(ctx: OpContext, body: NodeJS.ReadableStream, hits: HitContext): Promise<void> {
   const transform = createSearchResponseTransform({
     maxHitBytes: ctx.services.config.limits.max_hit_bytes,
     onHit: (hit) => mappedHit(hit, hits),
-    extraRules: topHitsRules(hits),
+    extraRules: [...topHitsRules(hits), shardFailuresRule(hits)],
   });
   let bytes = 0;
   transform.on('data', (c: Buffer) => {
@@ -182,6 +197,6 @@ export async function count(ctx: OpContext): Promise<void> {
     idempotent: true,
   });
   const answer = await readUpstreamJson(ctx, res);
-  const out = res.status === 200 && isObject(answer) ? answer : mapUpstreamError(answer, targets);
+  const out = res.status === 200 && isObject(answer) ? answer : relayedUpstreamError(ctx, res.status, answer, targets);
   ctx.addBytesOut(sendJson(ctx.res, res.status, out));
 }

@@ -1,5 +1,5 @@
 import { ProxyError } from '../http/errors.ts';
-import { resolveTarget, validateLogicalIndexName, type PlacementInput, type Target } from '../tenancy/index.ts';
+import { couldRender, DEFAULT_CLUSTER, DEFAULT_TEMPLATES, resolveTarget, validateLogicalIndexName, type PlacementInput, type Target } from '../tenancy/index.ts';
 import type { UpstreamCluster } from '../upstream/cluster.ts';
 import type { OpContext } from './context.ts';
 
@@ -10,7 +10,33 @@ export function placementFor(ctx: OpContext, lindex: string): PlacementInput {
 }
 
 export function targetFor(ctx: OpContext, lindex: string): Target {
-  return resolveTarget(ctx.binding.tenant, lindex, placementFor(ctx, lindex));
+  const target = resolveTarget(ctx.binding.tenant, lindex, placementFor(ctx, lindex));
+  if (target.placement !== 'shared' && claimedElsewhere(ctx, target)) {
+    ctx.services.log.warn({ tenant: ctx.binding.tenant, lindex }, 'dedicated index name is ambiguous across tenants; fix the index templates');
+    throw new ProxyError(400, 'illegal_argument_exception', 'ambiguous_physical_index', `index [${lindex}] cannot be used: its physical index name is ambiguous under the configured index templates`);
+  }
+  return target;
+}
+
+const claims = new WeakMap<object, Map<string, boolean>>();
+
+/**
+ * A dedicated physical index is read unfiltered, so no other tenant's placement may be able to
+ * produce its name (memoized per configuration).
+ */
+function claimedElsewhere(ctx: OpContext, target: Target): boolean {
+  const config = ctx.services.config;
+  const memo = claims.get(config) ?? new Map<string, boolean>();
+  claims.set(config, memo);
+  const key = `${ctx.binding.tenant}\0${target.cluster}\0${target.physicalIndex}`;
+  let claimed = memo.get(key);
+  if (claimed === undefined) {
+    claimed = Object.entries(config.tenants).some(([tenant, t]) => tenant !== ctx.binding.tenant && [t.placement, ...Object.values(t.indices)].some(
+      (p) => (p.cluster ?? DEFAULT_CLUSTER) === target.cluster && couldRender(p.index_template ?? DEFAULT_TEMPLATES[p.kind], tenant, target.physicalIndex),
+    ));
+    memo.set(key, claimed);
+  }
+  return claimed;
 }
 
 export function clusterFor(ctx: OpContext, target: Target): UpstreamCluster {

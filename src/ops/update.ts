@@ -8,6 +8,7 @@ import { objectBody } from './json-body.ts';
 import { clusterFor, singleIndex, targetFor } from './targets.ts';
 import { callUpstream, readUpstreamJson, relayedUpstreamError } from './upstream-call.ts';
 import { stripReservedFields } from '../tenancy/index.ts';
+import { ensureSharedHome } from './index-admin.ts';
 
 /**
  * Shared placement: only stored scripts on the operator allowlist may run, since an inline script
@@ -45,6 +46,7 @@ export async function updateDoc(ctx: OpContext): Promise<void> {
   const pid = encodeId(target, ctx.binding.tenant, id);
   let body = (await objectBody(ctx, 'the update request', true)) as JsonObject;
   if (target.placement === 'shared') body = sharedUpdateBody(body, ctx, lindex);
+  await ensureSharedHome(ctx, target);
   await ctx.services.registry.register(ctx.binding.tenant, lindex);
   ctx.explain.placement = target.placement;
   ctx.explain.physical = [target.physicalIndex];

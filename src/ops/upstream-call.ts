@@ -79,6 +79,13 @@ export function mapUpstreamError(body: Json | undefined, targets: Target[], ids:
   return mapStrings(body, replace);
 }
 
+/** An upstream error as relayed to a client: names mapped, plus osproxy's block (SPEC §4.7). */
+export function relayedUpstreamError(ctx: OpContext, status: number, body: Json | undefined, targets: Target[], ids?: Map<string, string>): Json {
+  const mapped = mapUpstreamError(body, targets, ids);
+  if (!isObject(mapped) || mapped.error === undefined) return mapped;
+  return { ...mapped, osproxy: { code: 'upstream_refused', retryable: status === 429 || status >= 500, request_id: ctx.id } };
+}
+
 /** Sends an upstream error to the client with names mapped, keeping its status. */
 export function upstreamErrorStatus(res: UpstreamResponse): number {
   return res.status >= 400 ? res.status : 502;

@@ -77,6 +77,10 @@ export const ConfigSchema = z
     log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((cfg, ctx) => {
+    if (cfg.limits.max_body_bytes > cfg.limits.max_inflight_bytes) {
+      // Such a body could never be buffered: it would be told to retry (429) forever.
+      ctx.addIssue({ code: 'custom', path: ['limits', 'max_body_bytes'], message: 'must not exceed limits.max_inflight_bytes' });
+    }
     if (cfg.clusters.default === undefined) {
       ctx.addIssue({ code: 'custom', path: ['clusters'], message: 'a cluster named "default" is required' });
     }

@@ -13,6 +13,7 @@ import type { ListenerConfig, OsproxyConfig } from './config.ts';
 import { handleRequest } from './handle-request.ts';
 import { isLoopbackAddress } from './loopback.ts';
 import { InflightBudget } from './read-body.ts';
+import { onClientError } from './respond.ts';
 import type { Services } from './services.ts';
 
 export interface RunningProxy {
@@ -87,6 +88,7 @@ export async function startProxy(config: OsproxyConfig, opts: { log?: Logger } =
   for (const s of servers) {
     s.keepAliveTimeout = 65_000;
     s.headersTimeout = 60_000;
+    s.on('clientError', onClientError);
   }
   const urls: string[] = [];
   for (let i = 0; i < servers.length; i++) urls.push(await listen(servers[i], config.listeners[i]));

@@ -142,7 +142,3 @@ const AGG_HANDLERS: ReadonlyMap<string, AggHandler> = new Map<string, AggHandler
   ['top_metrics', topMetrics],
 ]);
 
-export function isSupportedAggregation(type: string): boolean {
-  return AGG_HANDLERS.has(type);
-}
-

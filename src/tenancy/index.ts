@@ -4,6 +4,7 @@ export {
   DEFAULT_CLUSTER,
   DEFAULT_TEMPLATES,
   TENANT_ID_PATTERN,
+  couldRender,
   indexNameProblem,
   resolveTarget,
   validateLogicalIndexName,

@@ -83,6 +83,39 @@ export function renderTemplate(template: string, tenant: string, lindex: string)
   return template.replaceAll('{tenant}', tenant).replaceAll('{lindex}', lindex);
 }
 
+function isLogicalIndexName(name: string): boolean {
+  try {
+    validateLogicalIndexName(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Could `template`, rendered for `tenant`, produce `physical` for some valid logical index? Templates
+ * are not injective across tenants: `t-{tenant}-{lindex}` gives `t-acme-x-orders` for acme's
+ * `x-orders` and for acme-x's `orders`.
+ */
+export function couldRender(template: string, tenant: string, physical: string): boolean {
+  let captured = false;
+  const body = template.split(/(\{tenant\}|\{lindex\})/).map((part) => {
+    if (part === '{tenant}') return escapeRegExp(tenant);
+    if (part !== '{lindex}') return escapeRegExp(part);
+    const group = captured ? '\\k<l>' : '(?<l>.+)';
+    captured = true;
+    return group;
+  });
+  const match = new RegExp(`^${body.join('')}$`).exec(physical);
+  if (match === null) return false;
+  const lindex = match.groups?.l;
+  return lindex === undefined || isLogicalIndexName(lindex);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** Resolve one logical index of a tenant to its physical target. */
 export function resolveTarget(tenant: string, lindex: string, placement: PlacementInput): Target {
   assertTenantId(tenant);

@@ -40,7 +40,3 @@ export function walkQuery(query: Json, ctx: RewriteContext, path: string): JsonO
   if (handler === undefined) refuse('unsupported_query', `[${path}] uses the query type [${type}], which osproxy does not support`);
   return handler(q[type], ctx, `${path}.${type}`);
 }
-
-export function isSupportedQueryType(type: string): boolean {
-  return HANDLERS.has(type);
-}

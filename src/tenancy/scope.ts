@@ -65,7 +65,8 @@ export function buildRewriteContext(scope: SearchScope, walk: QueryWalker): Rewr
     targets: scope.targets,
     sharedTargets,
     dedicatedTargets,
-    lookupTargets: [...scope.targets, ...(scope.lookupTargets ?? [])],
+    // Lookups run on the searched cluster: a same-named index elsewhere must never be read.
+    lookupTargets: [...scope.targets, ...(scope.lookupTargets ?? []).filter((t) => t.cluster === scope.targets[0].cluster)],
     shared: sharedTargets.length > 0,
     reserved: scope.reserved,
     storedScriptAllowlist: scope.storedScriptAllowlist,

@@ -49,7 +49,7 @@ const SECTIONS: ReadonlyMap<string, SectionRewriter> = new Map<string, SectionRe
   ['stats', (_v, _ctx, p) => refuse('stats_refused', `[${p}] search statistics groups are not supported by osproxy`)],
   ['suggest', sharedOnlyRefusal('suggest_refused', 'suggesters read terms from every document of a shared index and are not supported in shared placement')],
   ['runtime_mappings', sharedOnlyRefusal('runtime_mappings_refused', 'runtime fields can shadow the fields osproxy filters on and are not supported in shared placement')],
-  ['profile', (v, ctx, p) => (v === true ? sharedOnlyRefusal('profile_refused', 'profiling exposes physical index names and is not supported in shared placement')(v, ctx, p) : v)],
+  ['profile', (v, ctx, p) => (v === false || v === 'false' ? v : sharedOnlyRefusal('profile_refused', 'profiling exposes physical index names and is not supported in shared placement')(v, ctx, p))],
   ['search_pipeline', sharedOnlyRefusal('search_pipeline_refused', 'an inline search pipeline can rewrite the query after osproxy and is not supported in shared placement')],
   ['ext', sharedOnlyRefusal('ext_refused', 'search extensions are not supported in shared placement')],
   // Plain values; `pit` ids are sealed and swapped by the caller, the query is still wrapped.
