@@ -5,7 +5,7 @@ import { assertNoReservedFields, encodeId, injectReservedFields, stripReservedFi
 import { sendJson, toShaped } from '../server/respond.ts';
 import type { OpContext } from './context.ts';
 import { clusterFor, targetFor } from './targets.ts';
-import { sharedUpdateBody } from './update.ts';
+import { checkDedicatedUpdate, sharedUpdateBody } from './update.ts';
 import { callUpstream, mapUpstreamError, readUpstreamJson } from './upstream-call.ts';
 import { checkContentType, utf8Text } from './json-body.ts';
 import { ensureSharedHome } from './index-admin.ts';
@@ -63,11 +63,14 @@ function prepareDoc(ctx: OpContext, action: Action, raw: string | undefined, tar
   if (raw === undefined) return undefined;
   const doc = parseLine(raw);
   if (!isObject(doc)) throw new ProxyError(400, 'mapper_parsing_exception', 'malformed_document', 'failed to parse the document line');
-  if (target.placement !== 'shared') return raw;
   const reserved = ctx.services.config.tenancy.reserved_fields;
-  if (action === 'update') return JSON.stringify(sharedUpdateBody(doc, ctx, target.lindex));
+  if (action === 'update') {
+    if (target.placement === 'shared') return JSON.stringify(sharedUpdateBody(doc, ctx, target.lindex));
+    checkDedicatedUpdate(doc, reserved);
+    return raw;
+  }
   assertNoReservedFields(doc, reserved, 'document');
-  return JSON.stringify(injectReservedFields(doc, ctx.binding.tenant, target.lindex, reserved));
+  return target.placement === 'shared' ? JSON.stringify(injectReservedFields(doc, ctx.binding.tenant, target.lindex, reserved)) : raw;
 }
 
 function prepareItem(ctx: OpContext, p: ReturnType<typeof parseItems>[number]): Item {

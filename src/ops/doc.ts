@@ -66,11 +66,10 @@ export async function indexDoc(ctx: OpContext): Promise<void> {
   let doc = (await objectBody(ctx, 'the document', true)) as JsonObject;
   const id = ctx.endpoint.id ?? autoId();
   const pid = encodeId(target, ctx.binding.tenant, id);
-  if (target.placement === 'shared') {
-    const reserved = ctx.services.config.tenancy.reserved_fields;
-    assertNoReservedFields(doc, reserved, 'document');
-    doc = injectReservedFields(doc, ctx.binding.tenant, lindex, reserved);
-  }
+  // Reserved names are refused in every placement, so a tenant's documents can always move to shared.
+  const reserved = ctx.services.config.tenancy.reserved_fields;
+  assertNoReservedFields(doc, reserved, 'document');
+  if (target.placement === 'shared') doc = injectReservedFields(doc, ctx.binding.tenant, lindex, reserved);
   const create = ctx.endpoint.spec.name === 'doc_create' || ctx.endpoint.id === undefined;
   await ensureSharedHome(ctx, target);
   await ctx.services.registry.register(ctx.binding.tenant, lindex);

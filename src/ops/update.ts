@@ -38,6 +38,12 @@ export function sharedUpdateBody(body: JsonObject, ctx: OpContext, lindex: strin
   return out;
 }
 
+/** Dedicated placements forward scripts but still refuse reserved names in `doc` and `upsert`. */
+export function checkDedicatedUpdate(body: JsonObject, reserved: ReservedFields): void {
+  if (body.doc !== undefined) assertNoReservedFields(body.doc, reserved, 'doc');
+  if (body.upsert !== undefined) assertNoReservedFields(body.upsert, reserved, 'upsert');
+}
+
 /** `POST /{i}/_update/{id}`. */
 export async function updateDoc(ctx: OpContext): Promise<void> {
   const lindex = singleIndex(ctx);
@@ -46,6 +52,7 @@ export async function updateDoc(ctx: OpContext): Promise<void> {
   const pid = encodeId(target, ctx.binding.tenant, id);
   let body = (await objectBody(ctx, 'the update request', true)) as JsonObject;
   if (target.placement === 'shared') body = sharedUpdateBody(body, ctx, lindex);
+  else checkDedicatedUpdate(body, ctx.services.config.tenancy.reserved_fields);
   await ensureSharedHome(ctx, target);
   await ctx.services.registry.register(ctx.binding.tenant, lindex);
   ctx.explain.placement = target.placement;

@@ -76,3 +76,20 @@ describe('documents through the proxy are isolated per tenant (shared placement)
     assert.doesNotMatch(bad.text, /not-a-number/, 'error bodies carry no document values');
   });
 });
+
+describe('reserved field names are refused in dedicated placement too', () => {
+  let stack: Stack;
+  before(async () => {
+    stack = await startStack({ placement: 'index' });
+  });
+  after(() => stack.close());
+
+  it('refuses _tenant in a document, an update doc and a bulk line, so the index can later move to shared', async () => {
+    const h = { headers: stack.auth.acme };
+    assert.equal((await call<Body>(stack.url, 'PUT', '/ded/_doc/1', { _tenant: 'x' }, h)).status, 400);
+    await call(stack.url, 'PUT', '/ded/_doc/2', { a: 1 }, h);
+    assert.equal((await call<Body>(stack.url, 'POST', '/ded/_update/2', { doc: { _lindex: 'y' } }, h)).status, 400);
+    const bulk = await call<{ items: Record<string, { status: number }>[] }>(stack.url, 'POST', '/_bulk', [{ index: { _index: 'ded', _id: '3' } }, { _tenant: 'x' }], { ...h, ndjson: true });
+    assert.equal(bulk.body.items[0].index.status, 400);
+  });
+});
