@@ -27,7 +27,7 @@ export function upstreamQuery(ctx: OpContext, target: Target, drop: string[] = [
 }
 
 /** Maps a write/get response's names back to the tenant's. */
-function mapDocResponse(body: JsonObject, target: Target, id: string, ctx: OpContext): JsonObject {
+export function mapDocResponse(body: JsonObject, target: Target, id: string, ctx: OpContext): JsonObject {
   const out: JsonObject = { ...body, _index: target.lindex, _id: id };
   delete out._routing;
   if (isObject(out._source)) out._source = stripReservedFields(out._source, ctx.services.config.tenancy.reserved_fields);

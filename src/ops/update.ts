@@ -3,11 +3,10 @@ import { ProxyError } from '../http/errors.ts';
 import { assertNoReservedFields, encodeId, injectReservedFields, type ReservedFields } from '../tenancy/index.ts';
 import { sendJson } from '../server/respond.ts';
 import type { OpContext } from './context.ts';
-import { upstreamQuery } from './doc.ts';
+import { mapDocResponse, upstreamQuery } from './doc.ts';
 import { objectBody } from './json-body.ts';
 import { clusterFor, singleIndex, targetFor } from './targets.ts';
 import { callUpstream, readUpstreamJson, relayedUpstreamError } from './upstream-call.ts';
-import { stripReservedFields } from '../tenancy/index.ts';
 import { ensureSharedHome } from './index-admin.ts';
 
 /**
@@ -69,12 +68,5 @@ export async function updateDoc(ctx: OpContext): Promise<void> {
     ctx.addBytesOut(sendJson(ctx.res, res.status, relayedUpstreamError(ctx, res.status, answer, [target], new Map([[pid, id]]))));
     return;
   }
-  const out: JsonObject = { ...answer, _index: lindex, _id: id };
-  if (isObject(out.get)) {
-    const get: JsonObject = { ...out.get };
-    delete get._routing;
-    if (isObject(get._source)) get._source = stripReservedFields(get._source, ctx.services.config.tenancy.reserved_fields);
-    out.get = get;
-  }
-  ctx.addBytesOut(sendJson(ctx.res, res.status, out));
+  ctx.addBytesOut(sendJson(ctx.res, res.status, mapDocResponse(answer, target, id, ctx)));
 }

@@ -1,12 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
+import { spawnCli } from './spawn-cli.ts';
 
-const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
 export interface ProxyProcess {
   url: string;
@@ -27,19 +25,9 @@ export async function spawnProxy(config: Record<string, unknown>, nodeFlags: str
   const dir = mkdtempSync(join(tmpdir(), 'osproxy-proxy-'));
   const file = join(dir, 'osproxy.yaml');
   writeFileSync(file, stringify(config));
-  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', CLI, 'serve', '--config', file], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
-  const lines = createInterface({ input: child.stdout! });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('proxy did not start in 30s')), 30_000);
-    child.once('exit', (code) => reject(new Error(`proxy exited early with ${code}`)));
-    lines.once('line', (line) => {
-      clearTimeout(timer);
-      resolve((JSON.parse(line) as { osproxy: string[] }).osproxy[0]);
-    });
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const { child, address, exited } = await spawnCli(['serve', '--config', file], nodeFlags, env);
   return {
-    url,
+    url: (address.osproxy as string[])[0],
     pid: child.pid!,
     child,
     rss: () => rssOf(child.pid!),

@@ -1,0 +1,28 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+
+export interface SpawnedCli {
+  child: ChildProcess;
+  /** The first stdout line parsed as JSON (the command's address line). */
+  address: Record<string, unknown>;
+  exited: Promise<number | null>;
+}
+
+/** Runs `osproxy <args>` as a real process and waits (≤ 30 s) for its one-line JSON address. */
+export async function spawnCli(args: string[], nodeFlags: string[] = [], env: Record<string, string> = {}): Promise<SpawnedCli> {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', CLI, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const lines = createInterface({ input: child.stdout! });
+  const address = await new Promise<Record<string, unknown>>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`osproxy ${args[0]} did not start in 30s`)), 30_000);
+    child.once('exit', (code) => reject(new Error(`osproxy ${args[0]} exited early with ${code}`)));
+    lines.once('line', (line) => {
+      clearTimeout(timer);
+      resolve(JSON.parse(line) as Record<string, unknown>);
+    });
+  });
+  return { child, address, exited };
+}
