@@ -1,25 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Dispatcher } from 'undici';
 import { ProxyError } from '../http/errors.ts';
 import { noteStreamedBytes } from '../stream/gc-pacer.ts';
 import type { Services } from './services.ts';
 
 /** Response headers worth relaying verbatim; hop-by-hop headers are the server's own business. */
 const RELAYED = ['content-type', 'content-length', 'content-encoding', 'warning'];
-
-/** The request body as a stream that paces GC by the bytes it carries (backpressure kept). */
-function countingStream(req: IncomingMessage): Transform {
-  const counter = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      noteStreamedBytes(chunk.length);
-      done(null, chunk);
-    },
-  });
-  req.on('error', (e) => counter.destroy(e));
-  return req.pipe(counter);
-}
 
 /** Whether a path is served verbatim: the whole instance, or an index expression under a configured prefix. */
 export function isPassthrough(services: Services, pathname: string): boolean {
@@ -39,25 +25,27 @@ export async function handlePassthrough(services: Services, req: IncomingMessage
   services.operators.check(req.headers);
   const cluster = services.clusters.get('default');
   if (cluster === undefined) throw new ProxyError(500, 'internal_error', 'unknown_cluster', 'no default cluster');
-  const method = (req.method ?? 'GET') as Dispatcher.HttpMethod;
+  const method = req.method ?? 'GET';
   const hasBody = method !== 'GET' && method !== 'HEAD' && req.headers['content-length'] !== '0';
   const headers: Record<string, string> = {};
-  const ct = req.headers['content-type'];
-  if (ct !== undefined) headers['content-type'] = ct;
+  for (const h of ['content-type', 'content-length', 'transfer-encoding']) {
+    const v = req.headers[h];
+    if (typeof v === 'string') headers[h] = v;
+  }
   const started = performance.now();
-  const up = await cluster.request({ method, path: req.url ?? '/', headers, body: hasBody ? countingStream(req) : undefined, idempotent: false });
+  const up = await cluster.stream({ method, path: req.url ?? '/', headers, body: hasBody ? req : undefined });
   addUpstreamMs(performance.now() - started);
   const out: Record<string, string> = {};
   for (const h of RELAYED) {
     const v = up.headers[h];
     if (typeof v === 'string') out[h] = v;
   }
-  res.writeHead(up.status, out);
+  res.writeHead(up.statusCode ?? 502, out);
   let bytes = 0;
-  up.body.on('data', (c: Buffer) => {
+  up.on('data', (c: Buffer) => {
     bytes += c.length;
     noteStreamedBytes(c.length);
   });
-  await pipeline(up.body, res);
+  await pipeline(up, res);
   return bytes;
 }

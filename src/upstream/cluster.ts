@@ -5,6 +5,8 @@ import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
 import { ProxyError } from '../http/errors.ts';
 import type { ClusterConfig } from '../server/config.ts';
 import { CircuitBreaker } from './breaker.ts';
+import { StreamingClient, type StreamedRequest } from './streaming-client.ts';
+import type { IncomingMessage } from 'node:http';
 
 export interface UpstreamRequest {
   method: Dispatcher.HttpMethod;
@@ -63,6 +65,7 @@ export class UpstreamCluster {
   private readonly cfg: ClusterConfig;
   private readonly credentials: Record<string, string>;
   private readonly counters: PoolStats = { opened: 0, dispatched: 0, reused: 0 };
+  private readonly streaming: StreamingClient;
 
   constructor(id: string, cfg: ClusterConfig) {
     this.id = id;
@@ -86,6 +89,30 @@ export class UpstreamCluster {
     this.pool.on('connect', () => {
       this.counters.opened++;
     });
+    this.streaming = new StreamingClient(this.origin, tls, cfg.connections, cfg.request_timeout_ms);
+  }
+
+  private breakerOpen(): ProxyError {
+    const retryAfter = String(Math.max(1, Math.ceil(this.breaker.retryAfterMs / 1000)));
+    return new ProxyError(503, 'unavailable_exception', 'upstream_breaker_open', `cluster [${this.id}] is unavailable (circuit breaker open)`, {
+      retryable: true,
+      headers: { 'retry-after': retryAfter },
+    });
+  }
+
+  /** Streams an unbounded request body (passthrough); never retried, guarded by the breaker. */
+  async stream(req: StreamedRequest): Promise<IncomingMessage> {
+    if (!this.breaker.tryAcquire()) throw this.breakerOpen();
+    this.counters.dispatched++;
+    try {
+      const res = await this.streaming.send({ ...req, headers: { ...req.headers, ...this.credentials } });
+      this.breaker.onSuccess();
+      return res;
+    } catch (e) {
+      if (isTransportFailure(e)) this.breaker.onFailure();
+      else this.breaker.release();
+      throw upstreamFailure(e, this.id);
+    }
   }
 
   get stats(): PoolStats {
@@ -98,10 +125,7 @@ export class UpstreamCluster {
     let last: unknown;
     for (let attempt = 0; attempt < attempts; attempt++) {
       if (attempt > 0) await sleep(25 * 2 ** attempt);
-      if (!this.breaker.tryAcquire()) {
-        const retryAfter = String(Math.max(1, Math.ceil(this.breaker.retryAfterMs / 1000)));
-        throw new ProxyError(503, 'unavailable_exception', 'upstream_breaker_open', `cluster [${this.id}] is unavailable (circuit breaker open)`, { retryable: true, headers: { 'retry-after': retryAfter } });
-      }
+      if (!this.breaker.tryAcquire()) throw this.breakerOpen();
       try {
         const res = await this.send(req);
         this.breaker.onSuccess();
@@ -135,6 +159,7 @@ export class UpstreamCluster {
   }
 
   async close(): Promise<void> {
+    this.streaming.close();
     await this.pool.close();
   }
 }
