@@ -9,7 +9,25 @@ export function placementFor(ctx: OpContext, lindex: string): PlacementInput {
   return tenant?.indices[lindex] ?? tenant?.placement ?? { kind: 'shared' };
 }
 
+const resolved = new WeakMap<object, Map<string, Target>>();
+/** Bound on cached (tenant, index) targets per configuration; cleared whole when reached. */
+const MAX_CACHED_TARGETS = 50_000;
+
+/** The target of one logical index, memoized per configuration (templates are checked once). */
 export function targetFor(ctx: OpContext, lindex: string): Target {
+  const config = ctx.services.config;
+  let memo = resolved.get(config);
+  if (memo === undefined) resolved.set(config, (memo = new Map()));
+  const key = `${ctx.binding.tenant}\0${lindex}`;
+  const hit = memo.get(key);
+  if (hit !== undefined) return hit;
+  const target = checkedTarget(ctx, lindex);
+  if (memo.size >= MAX_CACHED_TARGETS) memo.clear();
+  memo.set(key, target);
+  return target;
+}
+
+function checkedTarget(ctx: OpContext, lindex: string): Target {
   const target = resolveTarget(ctx.binding.tenant, lindex, placementFor(ctx, lindex));
   if (target.placement !== 'shared' && claimedElsewhere(ctx, target)) {
     ctx.services.log.warn({ tenant: ctx.binding.tenant, lindex }, 'dedicated index name is ambiguous across tenants; fix the index templates');
