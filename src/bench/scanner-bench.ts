@@ -6,7 +6,7 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { JsonCutter } from '../stream/json-cutter.ts';
 import { createSearchResponseTransform, searchResponseRules } from '../stream/search-response.ts';
-import type { JsonObject } from '../stream/json-types.ts';
+import type { JsonObject } from '../core/json.ts';
 import { syntheticSearchBody, type SyntheticBodyOptions } from './synthetic-search-body.ts';
 
 const MiB = 1024 * 1024;

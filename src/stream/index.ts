@@ -8,7 +8,7 @@ export {
 export { MAX_RULES, type CutRule, type JsonPath, type PathPattern, type PathSegment } from './path-rules.ts';
 export { observeRule } from './observe-rule.ts';
 export { StreamJsonError, type StreamJsonErrorReason } from './stream-json-error.ts';
-export { isJsonObject, type Json, type JsonObject } from './json-types.ts';
+export { isObject as isJsonObject, type Json, type JsonObject } from '../core/json.ts';
 export {
   createSearchResponseTransform,
   createMsearchResponseTransform,

@@ -5,7 +5,7 @@
  */
 import { JsonCutterTransform } from './json-cutter-transform.ts';
 import type { CutRule, JsonPath } from './path-rules.ts';
-import { isJsonObject, type Json, type JsonObject } from './json-types.ts';
+import { isObject as isJsonObject, type Json, type JsonObject } from '../core/json.ts';
 import { StreamJsonError } from './stream-json-error.ts';
 
 /** OpenSearch's default http.max_content_length: no single hit can legitimately be larger. */

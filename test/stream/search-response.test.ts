@@ -4,7 +4,7 @@ import {
   createMsearchResponseTransform,
   createSearchResponseTransform,
 } from '../../src/stream/search-response.ts';
-import type { JsonObject } from '../../src/stream/json-types.ts';
+import type { JsonObject } from '../../src/core/json.ts';
 import { StreamJsonError } from '../../src/stream/stream-json-error.ts';
 import { seededRandom, splitEvery, splitRandomly, throughTransform } from './support.ts';
 
