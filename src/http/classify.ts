@@ -21,6 +21,14 @@ function on(methods: string[], pattern: string, endpoint: EndpointName): void {
 }
 
 on(['GET', 'HEAD'], '/', 'info');
+// Cursor paths are literal `_search/...` routes: matched before any `/{index}/...` rule.
+on(['GET', 'POST'], '/_search/scroll', 'scroll');
+on(['GET', 'POST'], '/_search/scroll/{id}', 'scroll');
+on(['DELETE'], '/_search/scroll', 'clear_scroll');
+on(['DELETE'], '/_search/scroll/{id}', 'clear_scroll');
+on(['DELETE'], '/_search/point_in_time', 'pit_delete');
+on(['DELETE'], '/_search/point_in_time/{id}', 'pit_delete');
+on(['POST'], '/{index}/_search/point_in_time', 'pit_create');
 on(['GET'], '/_cluster/health', 'cluster_health');
 on(['GET', 'POST'], '/_search', 'search');
 on(['GET', 'POST'], '/_count', 'count');
@@ -34,6 +42,10 @@ on(['POST', 'PUT'], '/_bulk', 'bulk');
 on(['GET', 'POST'], '/_mget', 'mget');
 on(['POST', 'PUT'], '/{index}/_bulk', 'bulk');
 on(['GET', 'POST'], '/{index}/_mget', 'mget');
+on(['GET', 'POST'], '/_msearch', 'msearch');
+on(['GET', 'POST'], '/{index}/_msearch', 'msearch');
+on(['POST'], '/{index}/_delete_by_query', 'delete_by_query');
+on(['POST'], '/{index}/_update_by_query', 'update_by_query');
 on(['PUT', 'POST'], '/{index}/_doc/{id}', 'doc_index');
 on(['POST'], '/{index}/_doc', 'doc_index');
 on(['PUT', 'POST'], '/{index}/_create/{id}', 'doc_create');

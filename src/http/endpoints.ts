@@ -1,5 +1,9 @@
 /** Every endpoint family osproxy serves for tenants (SPEC §4.3). */
 export type EndpointName =
+  | 'scroll'
+  | 'clear_scroll'
+  | 'pit_create'
+  | 'pit_delete'
   | 'info'
   | 'cluster_health'
   | 'doc_index'
@@ -20,7 +24,10 @@ export type EndpointName =
   | 'cat_indices'
   | 'cat_count'
   | 'bulk'
-  | 'mget';
+  | 'mget'
+  | 'msearch'
+  | 'delete_by_query'
+  | 'update_by_query';
 
 export type Access = 'read' | 'write' | 'manage';
 
@@ -33,7 +40,12 @@ const SEARCH = [
   ...QUERY_STRING, ...SOURCE, 'from', 'size', 'sort', 'track_total_hits', 'rest_total_hits_as_int', 'typed_keys',
   'preference', 'routing', 'timeout', 'stored_fields', 'docvalue_fields', 'version', 'seq_no_primary_term',
   'track_scores', 'allow_no_indices', 'ignore_unavailable', 'expand_wildcards', 'search_type', 'request_cache',
-  'allow_partial_search_results', 'terminate_after',
+  'allow_partial_search_results', 'terminate_after', 'scroll',
+];
+const MSEARCH = ['max_concurrent_searches', 'rest_total_hits_as_int', 'typed_keys', 'search_type', 'pre_filter_shard_size', 'ccs_minimize_roundtrips'];
+const BY_QUERY = [
+  ...QUERY_STRING, 'conflicts', 'refresh', 'max_docs', 'scroll_size', 'timeout', 'wait_for_completion', 'requests_per_second', 'slices',
+  'allow_no_indices', 'ignore_unavailable', 'expand_wildcards',
 ];
 
 export interface EndpointSpec {
@@ -44,6 +56,10 @@ export interface EndpointSpec {
 }
 
 export const ENDPOINTS: Record<EndpointName, EndpointSpec> = {
+  scroll: { name: 'scroll', access: 'read', params: ['scroll', 'scroll_id', 'rest_total_hits_as_int'] },
+  clear_scroll: { name: 'clear_scroll', access: 'read', params: ['scroll_id'] },
+  pit_create: { name: 'pit_create', access: 'read', params: ['keep_alive', 'preference', 'allow_partial_pit_creation', 'routing', 'expand_wildcards', 'allow_no_indices', 'ignore_unavailable'] },
+  pit_delete: { name: 'pit_delete', access: 'read', params: [] },
   info: { name: 'info', access: 'read', params: [] },
   cluster_health: { name: 'cluster_health', access: 'read', params: ['wait_for_status', 'timeout', 'level', 'local'] },
   doc_index: { name: 'doc_index', access: 'write', params: WRITE },
@@ -65,6 +81,9 @@ export const ENDPOINTS: Record<EndpointName, EndpointSpec> = {
   cat_count: { name: 'cat_count', access: 'read', params: ['format', 'h', 'v', 's', 'help'] },
   bulk: { name: 'bulk', access: 'write', params: ['refresh', 'timeout', 'wait_for_active_shards'] },
   mget: { name: 'mget', access: 'read', params: ['preference', 'realtime', 'refresh'] },
+  msearch: { name: 'msearch', access: 'read', params: MSEARCH },
+  delete_by_query: { name: 'delete_by_query', access: 'write', params: BY_QUERY },
+  update_by_query: { name: 'update_by_query', access: 'write', params: BY_QUERY },
 };
 
 export function isAllowedParam(spec: EndpointSpec, name: string): boolean {

@@ -5,6 +5,7 @@ import { createSearchResponseTransform, type CutRule } from '../stream/index.ts'
 import { checkSearchParams, mapHit, rewriteCountBody, rewriteSearchBody, type HitContext, type SearchScope, type Target } from '../tenancy/index.ts';
 import { sendJson } from '../server/respond.ts';
 import type { OpContext } from './context.ts';
+import { cursorKey, issueCursor, openCursor, type OpenCursor } from './cursors.ts';
 import { objectBody } from './json-body.ts';
 import { indexNotFound, oneCluster, resolveIndices } from './targets.ts';
 import { callUpstream, mapUpstreamError, readUpstreamJson, relayedUpstreamError } from './upstream-call.ts';
@@ -78,8 +79,12 @@ function emptySearch(): JsonObject {
 
 /** `GET/POST /{i}/_search`, lists, patterns and `/_search`: wrapped, then streamed through the hit transform. */
 export async function search(ctx: OpContext): Promise<void> {
-  const targets = searchTargets(ctx);
+  const indexTargets = searchTargets(ctx);
   const body = foldQueryString(ctx, (await objectBody(ctx, 'the search request', false)) ?? {});
+  const scroll = ctx.query.get('scroll') ?? undefined;
+  if (scroll !== undefined) cursorKey(ctx);
+  const pit = body.pit === undefined ? undefined : pitCursor(ctx, body.pit);
+  const targets = pit?.targets ?? indexTargets;
   if (targets.length === 0) {
     ctx.addBytesOut(sendJson(ctx.res, 200, emptySearch()));
     return;
@@ -87,13 +92,14 @@ export async function search(ctx: OpContext): Promise<void> {
   const scope = searchScope(ctx, targets);
   checkSearchParams(ctx.query, scope);
   checkTopHitsDepth(body.aggs ?? body.aggregations);
-  const rewritten = rewriteSearchBody(body, scope);
-  const cluster = oneCluster(ctx, targets);
+  const rewritten = rewriteSearchBody(pit === undefined ? body : { ...body, pit: { ...(body.pit as JsonObject), id: pit.payload.id } }, scope);
+  const cluster = pit?.cluster ?? oneCluster(ctx, targets);
   ctx.explain.physical = [...new Set(targets.map((t) => t.physicalIndex))];
   ctx.explain.rewrites.push('search_wrap');
   const res = await callUpstream(ctx, cluster, {
     method: 'POST',
-    path: physicalPath(targets, '_search'),
+    // A PIT names its indexes itself: like OpenSearch, the search goes to `/_search`.
+    path: pit === undefined ? physicalPath(targets, '_search') : '/_search',
     query: searchQuery(ctx, targets),
     body: JSON.stringify(rewritten),
     idempotent: true,
@@ -102,7 +108,26 @@ export async function search(ctx: OpContext): Promise<void> {
     ctx.addBytesOut(sendJson(ctx.res, res.status, relayedUpstreamError(ctx, res.status, await readUpstreamJson(ctx, res), targets)));
     return;
   }
-  await streamHits(ctx, res.body, hitContext(ctx, targets));
+  await streamHits(ctx, res.body, hitContext(ctx, targets), {
+    onScrollId: scroll === undefined ? undefined : (id) => issueCursor(ctx, 'scroll', targets, id, scroll),
+    onPitId: pit === undefined ? undefined : (id) => issueCursor(ctx, 'pit', targets, id, pitKeepAlive(body.pit)),
+  });
+}
+
+/** `pit: {id, keep_alive}` in a search body: the caller's sealed PIT, never with an index in the path. */
+function pitCursor(ctx: OpContext, spec: Json): OpenCursor {
+  if (ctx.endpoint.index !== undefined) {
+    throw new ProxyError(400, 'action_request_validation_exception', 'pit_with_indices', 'Validation Failed: 1: [indices] cannot be used with point in time;');
+  }
+  if (ctx.query.get('scroll') !== null) {
+    throw new ProxyError(400, 'action_request_validation_exception', 'pit_with_scroll', 'Validation Failed: 1: using [point in time] is not allowed in a scroll context;');
+  }
+  if (!isObject(spec) || typeof spec.id !== 'string') throw new ProxyError(400, 'parsing_exception', 'pit_id_missing', '[pit] requires an [id]');
+  return openCursor(ctx, 'pit', spec.id);
+}
+
+function pitKeepAlive(spec: Json | undefined): string | undefined {
+  return isObject(spec) && typeof spec.keep_alive === 'string' ? spec.keep_alive : undefined;
 }
 
 /**
@@ -159,9 +184,16 @@ function shardFailuresRule(hits: HitContext): CutRule {
   };
 }
 
+/** Seal the `_scroll_id` / `pit_id` of a response (SPEC §4.3); absent ⇒ copied through. */
+export interface CursorIdRewriters {
+  onScrollId?: (id: string) => string;
+  onPitId?: (id: string) => string;
+}
+
 /** Pipes an upstream search response to the client, rewriting each hit; memory ≈ the largest hit. */
-export async function streamHits(ctx: OpContext, body: NodeJS.ReadableStream, hits: HitContext): Promise<void> {
+export async function streamHits(ctx: OpContext, body: NodeJS.ReadableStream, hits: HitContext, ids: CursorIdRewriters = {}): Promise<void> {
   const transform = createSearchResponseTransform({
+    ...ids,
     maxHitBytes: ctx.services.config.limits.max_hit_bytes,
     onHit: (hit) => mappedHit(hit, hits),
     extraRules: [...topHitsRules(hits), shardFailuresRule(hits)],

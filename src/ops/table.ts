@@ -7,9 +7,17 @@ import { count, search } from './search.ts';
 import { updateDoc } from './update.ts';
 import { bulk } from './bulk.ts';
 import { mget } from './mget.ts';
+import { clearScroll, scroll } from './scroll.ts';
+import { createPit, deletePit } from './pit.ts';
+import { msearch } from './msearch.ts';
+import { deleteByQuery, updateByQuery } from './by-query.ts';
 
 /** Endpoint → handler: the one place where the request path meets an ops module. */
 export const OPS: Record<EndpointName, OpHandler> = {
+  scroll,
+  clear_scroll: clearScroll,
+  pit_create: createPit,
+  pit_delete: deletePit,
   info,
   cluster_health: clusterHealth,
   doc_index: indexDoc,
@@ -31,4 +39,7 @@ export const OPS: Record<EndpointName, OpHandler> = {
   cat_count: catCount,
   bulk,
   mget,
+  msearch,
+  delete_by_query: deleteByQuery,
+  update_by_query: updateByQuery,
 };

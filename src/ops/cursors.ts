@@ -1,0 +1,112 @@
+/**
+ * Cursor ids (scroll and PIT) as a tenant sees them: sealed on the way out, unsealed and checked
+ * against the caller on the way in (SPEC §4.3). A forged, tampered or foreign id gets the same 404
+ * as an expired one, so an id never reveals that it belongs to someone else.
+ */
+import { ProxyError } from '../http/errors.ts';
+import { sealCursor, unsealCursor, type CursorKind, type CursorPayload } from '../tenancy/cursor-seal.ts';
+import type { Target } from '../tenancy/index.ts';
+import type { UpstreamCluster } from '../upstream/cluster.ts';
+import type { OpContext } from './context.ts';
+import { cursorRegistry, keepAliveMs } from './cursor-registry.ts';
+import { targetFor } from './targets.ts';
+
+const MIN_KEY_BYTES = 32;
+
+/** The cursor key; without one every cursor request is refused (400 `cursor_key_missing`). */
+export function cursorKey(ctx: OpContext): Buffer {
+  const b64 = ctx.services.config.tenancy.cursor_key_b64;
+  const key = b64 === undefined ? undefined : Buffer.from(b64, 'base64');
+  if (key === undefined || key.length < MIN_KEY_BYTES) {
+    throw new ProxyError(400, 'illegal_argument_exception', 'cursor_key_missing',
+      `scroll and point-in-time requests need a cursor sealing key: the operator must set tenancy.cursor_key_b64 (base64 of at least ${MIN_KEY_BYTES} random bytes, the same on every instance)`);
+  }
+  return key;
+}
+
+export function cursorMissing(): ProxyError {
+  return new ProxyError(404, 'search_context_missing_exception', 'search_context_missing', 'No search context found for the given id');
+}
+
+/** An unsealed cursor of the caller, with its targets rebuilt from its logical indexes. */
+export interface OpenCursor {
+  sealed: string;
+  payload: CursorPayload;
+  targets: Target[];
+  cluster: UpstreamCluster;
+}
+
+/** The caller's cursor of the given kind, or undefined (bad MAC, other tenant, stale placement). */
+export function tryOpenCursor(ctx: OpContext, key: Buffer, kind: CursorKind, sealed: string): OpenCursor | undefined {
+  const payload = unsealCursor(key, sealed);
+  if (payload === undefined || payload.k !== kind || payload.t !== ctx.binding.tenant) return undefined;
+  const cluster = ctx.services.clusters.get(payload.c);
+  if (cluster === undefined || payload.l.length === 0) return undefined;
+  let targets: Target[];
+  try {
+    targets = payload.l.map((l) => targetFor(ctx, l));
+  } catch {
+    return undefined;
+  }
+  // A placement that moved since the cursor opened makes its hits unmappable: the context is gone.
+  const physical = new Set(targets.map((t) => t.physicalIndex));
+  if (physical.size !== payload.p.length || !payload.p.every((p) => physical.has(p)) || targets.some((t) => t.cluster !== payload.c)) return undefined;
+  return { sealed, payload, targets, cluster };
+}
+
+/** Like tryOpenCursor, but a missing context is the 404 OpenSearch gives. */
+export function openCursor(ctx: OpContext, kind: CursorKind, sealed: string): OpenCursor {
+  const cursor = tryOpenCursor(ctx, cursorKey(ctx), kind, sealed);
+  if (cursor === undefined) throw cursorMissing();
+  return cursor;
+}
+
+/** Seals an upstream id for the caller and remembers it for `_all`. */
+export function issueCursor(ctx: OpContext, kind: CursorKind, targets: Target[], upstreamId: string, keepAlive: string | undefined): string {
+  const payload: CursorPayload = {
+    v: 1,
+    k: kind,
+    c: targets[0].cluster,
+    t: ctx.binding.tenant,
+    l: targets.map((t) => t.lindex),
+    p: [...new Set(targets.map((t) => t.physicalIndex))],
+    id: upstreamId,
+  };
+  const sealed = sealCursor(cursorKey(ctx), payload);
+  cursorRegistry(ctx.services).remember(ctx.binding.tenant, kind, sealed, keepAliveMs(keepAlive));
+  return sealed;
+}
+
+/** Ids from a path segment, a string (comma-separated) or an array of strings. */
+export function idList(value: unknown): string[] {
+  if (typeof value === 'string') return value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (Array.isArray(value)) return value.flatMap((v) => idList(v));
+  return [];
+}
+
+/** The caller's cursors named by `ids` (`_all` ⇒ every one this instance issued to the caller). */
+export function namedCursors(ctx: OpContext, kind: CursorKind, ids: string[]): { all: boolean; open: OpenCursor[]; unknown: string[] } {
+  const key = cursorKey(ctx);
+  const all = ids.includes('_all');
+  const registry = cursorRegistry(ctx.services);
+  const named = all ? registry.list(ctx.binding.tenant, kind) : ids;
+  const open: OpenCursor[] = [];
+  const unknown: string[] = [];
+  for (const id of named) {
+    const cursor = tryOpenCursor(ctx, key, kind, id);
+    if (cursor === undefined) unknown.push(id);
+    else open.push(cursor);
+  }
+  return { all, open, unknown };
+}
+
+/** Groups cursors by cluster (one upstream call per cluster), upstream ids deduplicated. */
+export function byCluster(cursors: OpenCursor[]): Map<UpstreamCluster, Map<string, OpenCursor[]>> {
+  const out = new Map<UpstreamCluster, Map<string, OpenCursor[]>>();
+  for (const c of cursors) {
+    let ids = out.get(c.cluster);
+    if (ids === undefined) out.set(c.cluster, (ids = new Map()));
+    ids.set(c.payload.id, [...(ids.get(c.payload.id) ?? []), c]);
+  }
+  return out;
+}
