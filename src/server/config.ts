@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OperatorsSchema } from '../auth/operators.ts';
+import { AdmissionSchema, MetricsSchema } from '../batch/admission-config.ts';
 import { JwtSchema, TENANT_ID, TenantSchema } from './config-schema.ts';
 
 const MiB = 1024 * 1024;
@@ -67,12 +68,22 @@ export const ConfigSchema = z
         max_body_bytes: z.number().int().min(1024).default(8 * MiB),
         max_inflight_bytes: z.number().int().min(1024).default(256 * MiB),
         max_hit_bytes: z.number().int().min(1024).default(64 * MiB),
+        /** Streaming `_bulk`: the cap on one NDJSON line (default: max_body_bytes); longer lines fail their item. */
+        max_bulk_line_bytes: z.number().int().min(1024).optional(),
+        /** Streaming `_bulk`: an upstream batch per target is sent at this many items or bytes. */
+        bulk_batch_docs: z.number().int().min(1).default(1000),
+        bulk_batch_bytes: z.number().int().min(1024).default(5 * MiB),
+        /** Streaming `_bulk`: upstream bulks in flight per request (the window, SPEC §4.6). */
+        bulk_window: z.number().int().min(1).max(64).default(4),
       })
-      .default({ max_body_bytes: 8 * MiB, max_inflight_bytes: 256 * MiB, max_hit_bytes: 64 * MiB }),
+      .default({ max_body_bytes: 8 * MiB, max_inflight_bytes: 256 * MiB, max_hit_bytes: 64 * MiB, bulk_batch_docs: 1000, bulk_batch_bytes: 5 * MiB, bulk_window: 4 }),
     /** Operator passthrough: index prefixes served verbatim (no tenancy), for operator credentials only. */
     passthrough: z
       .strictObject({ instance: z.boolean().default(false), index_prefixes: z.array(z.string().min(1)).default([]) })
       .default({ instance: false, index_prefixes: [] }),
+    /** Admission control (SPEC §4.6): concurrency budgets, tenant shares, rate limits. */
+    admission: AdmissionSchema,
+    metrics: MetricsSchema,
     allow_cleartext_mutation: z.boolean().default(false),
     log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isLoopbackAddress } from './loopback.ts';
 import type { TLSSocket } from 'node:tls';
 import { tenantHeaderOf } from '../auth/index.ts';
+import { BATCH_ENDPOINTS, rejectionError } from '../batch/admission.ts';
 import { classify } from '../http/classify.ts';
 import { isAllowedParam, type EndpointSpec } from '../http/endpoints.ts';
 import { ProxyError } from '../http/errors.ts';
@@ -60,6 +61,7 @@ export async function handleRequest(services: Services, req: IncomingMessage, re
   let upstreamMs = 0;
   let bytesOut = 0;
   let release = (): void => {};
+  let ticket: { release(): void } | undefined;
   services.metrics.inflight.inc();
   try {
     if (url.pathname.startsWith(ADMIN_PREFIX)) {
@@ -80,6 +82,10 @@ export async function handleRequest(services: Services, req: IncomingMessage, re
     checkParams(endpoint.spec, url.searchParams);
     checkAccess(endpoint.spec, binding.roles);
     checkCleartext(services, req, endpoint.spec);
+    // Admission (SPEC §4.6): decided before the body is read or anything is sent upstream.
+    const admitted = services.admission.tryAdmit(binding.tenant, BATCH_ENDPOINTS.has(endpoint.spec.name));
+    if (!admitted.admitted) throw rejectionError(admitted);
+    ticket = admitted;
     let cached: Buffer | undefined;
     const ctx: OpContext = {
       id,
@@ -115,6 +121,7 @@ export async function handleRequest(services: Services, req: IncomingMessage, re
     bytesOut += sendError(res, shaped, id, method === 'HEAD');
   } finally {
     release();
+    ticket?.release();
     services.metrics.inflight.dec();
     finish(services, explain, res, started, upstreamMs, bytesOut);
   }

@@ -4,6 +4,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { Authenticator, OperatorAuth } from '../auth/index.ts';
+import { Admission } from '../batch/admission.ts';
 import { IndexRegistry } from '../control/index-registry.ts';
 import { ClusterRegistryStore } from '../control/registry-store.ts';
 import { ExplainRing } from '../observe/explain.ts';
@@ -60,15 +61,18 @@ export async function buildServices(config: OsproxyConfig, log: Logger): Promise
     log.warn({ err: e }, 'the logical index registry could not be loaded yet; retrying in the background');
   }
   registry.startPolling(1_000, (e) => log.debug({ err: e }, 'registry reload failed; keeping the last good copy'));
+  const metrics = new ProxyMetrics(() => clusters.values(), () => budget.inUse);
+  const admission = new Admission(config.admission, { registry: metrics.registry, tenantLabelLimit: config.metrics.tenant_label_limit });
   return {
     config,
     clusters,
     registry,
     auth: await Authenticator.create({ tenants: config.tenants, jwt: config.auth.jwt, devOpen }),
     operators: new OperatorAuth(config.operators),
-    metrics: new ProxyMetrics(() => clusters.values(), () => budget.inUse),
+    metrics,
     explain: new ExplainRing(),
     budget,
+    admission,
     log,
   };
 }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Authenticator, OperatorAuth } from '../auth/index.ts';
+import type { Admission } from '../batch/admission.ts';
 import type { IndexRegistry } from '../control/index-registry.ts';
 import type { ExplainRing } from '../observe/explain.ts';
 import type { ProxyMetrics } from '../observe/metrics.ts';
@@ -17,5 +18,6 @@ export interface Services {
   readonly metrics: ProxyMetrics;
   readonly explain: ExplainRing;
   readonly budget: InflightBudget;
+  readonly admission: Admission;
   readonly log: Logger;
 }

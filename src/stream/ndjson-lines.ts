@@ -8,6 +8,11 @@
 export interface NdjsonLinesOptions {
   /** A line longer than this (excluding its '\n' / '\r\n') throws LineTooLongError. */
   maxLineBytes: number;
+  /**
+   * Instead of throwing LineTooLongError, yield `{ line: <empty>, lineNo, tooLong: true }` for an
+   * over-long line (its bytes are discarded as they arrive) and go on with the next line.
+   */
+  skipLongLines?: boolean;
 }
 
 export interface NdjsonLine {
@@ -15,6 +20,8 @@ export interface NdjsonLine {
   line: Buffer;
   /** 1-based physical line number (blank lines count). */
   lineNo: number;
+  /** Set (with an empty `line`) for a line over the cap when `skipLongLines` is on. */
+  tooLong?: true;
 }
 
 export class LineTooLongError extends Error {
@@ -34,9 +41,9 @@ const CR = 0x0d;
 
 export async function* ndjsonLines(
   src: AsyncIterable<Buffer>,
-  { maxLineBytes }: NdjsonLinesOptions,
+  { maxLineBytes, skipLongLines = false }: NdjsonLinesOptions,
 ): AsyncGenerator<NdjsonLine> {
-  const partial = new PartialLine(maxLineBytes);
+  const partial = new PartialLine(maxLineBytes, skipLongLines);
   let lineNo = 1;
   // Iterated by hand so that a throw here does not call return() (which destroys a Readable).
   const iterator = src[Symbol.asyncIterator]();
@@ -47,32 +54,52 @@ export async function* ndjsonLines(
     let start = 0;
     for (let nl = chunk.indexOf(LF); nl !== -1; nl = chunk.indexOf(LF, start)) {
       const line = partial.complete(chunk.subarray(start, nl), lineNo);
-      if (line.length > 0) yield { line, lineNo };
+      if (line === TOO_LONG) yield { line: Buffer.alloc(0), lineNo, tooLong: true };
+      else if (line.length > 0) yield { line, lineNo };
       lineNo++;
       start = nl + 1;
     }
     if (start < chunk.length) partial.append(chunk.subarray(start), lineNo);
   }
   const last = partial.complete(Buffer.alloc(0), lineNo);
-  if (last.length > 0) yield { line: last, lineNo };
+  if (last === TOO_LONG) yield { line: Buffer.alloc(0), lineNo, tooLong: true };
+  else if (last.length > 0) yield { line: last, lineNo };
 }
 
 /** The bytes of a line seen so far, kept as copies so source chunks are not retained. */
+const TOO_LONG = Buffer.alloc(0);
+
 class PartialLine {
   private pieces: Buffer[] = [];
   private bytes = 0;
+  /** skipLongLines: the current line is over the cap; its bytes are dropped until its end. */
+  private discarding = false;
 
-  constructor(private readonly maxLineBytes: number) {}
+  constructor(
+    private readonly maxLineBytes: number,
+    private readonly skipLongLines = false,
+  ) {}
 
   append(piece: Buffer, lineNo: number): void {
+    if (this.discarding) return;
     this.bytes += piece.length;
     // +1: the piece may end with the '\r' of a '\r\n' split across chunks.
-    if (this.bytes > this.maxLineBytes + 1) throw new LineTooLongError(lineNo, this.maxLineBytes);
+    if (this.bytes > this.maxLineBytes + 1) {
+      if (!this.skipLongLines) throw new LineTooLongError(lineNo, this.maxLineBytes);
+      this.discarding = true;
+      this.pieces = [];
+      this.bytes = 0;
+      return;
+    }
     this.pieces.push(Buffer.from(piece));
   }
 
   /** Joins what was kept with `tail`, strips a trailing '\r', checks the cap, and resets. */
   complete(tail: Buffer, lineNo: number): Buffer {
+    if (this.discarding) {
+      this.discarding = false;
+      return TOO_LONG;
+    }
     let line = tail;
     if (this.pieces.length > 0) {
       line = Buffer.concat([...this.pieces, tail], this.bytes + tail.length);
@@ -80,7 +107,10 @@ class PartialLine {
       this.bytes = 0;
     }
     if (line.length > 0 && line[line.length - 1] === CR) line = line.subarray(0, line.length - 1);
-    if (line.length > this.maxLineBytes) throw new LineTooLongError(lineNo, this.maxLineBytes);
+    if (line.length > this.maxLineBytes) {
+      if (this.skipLongLines) return TOO_LONG;
+      throw new LineTooLongError(lineNo, this.maxLineBytes);
+    }
     return isBlank(line) ? Buffer.alloc(0) : line;
   }
 }

@@ -78,4 +78,13 @@ describe('ndjson lines', () => {
     })(), 5000);
     assert.ok(drained > body.length / 2, `drained only ${drained} of ${body.length} bytes`);
   });
+
+  it('with skipLongLines, reports an over-long line (split across chunks or not) and goes on', async () => {
+    const out: [string, number, boolean][] = [];
+    const parts = ['a\n', 'x'.repeat(30), 'x'.repeat(30), '\nb\n', 'y'.repeat(50) + '\r\nc', '\n' + 'z'.repeat(41)];
+    for await (const { line, lineNo, tooLong } of ndjsonLines(chunksOf(parts), { maxLineBytes: 40, skipLongLines: true })) {
+      out.push([line.toString(), lineNo, tooLong === true]);
+    }
+    assert.deepEqual(out, [['a', 1, false], ['', 2, true], ['b', 3, false], ['', 4, true], ['c', 5, false], ['', 6, true]]);
+  });
 });

@@ -1,0 +1,185 @@
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { EndpointName } from '../http/endpoints.ts';
+import { ProxyError } from '../http/errors.ts';
+import type { AdmissionConfig } from './admission-config.ts';
+import { TenantLabels } from './tenant-labels.ts';
+import { retryAfterSeconds, TokenBucket } from './token-bucket.ts';
+
+/** Endpoints that count against the batch budget as well as the global one. */
+export const BATCH_ENDPOINTS: ReadonlySet<EndpointName> = new Set<EndpointName>(['bulk', 'mget', 'msearch', 'delete_by_query', 'update_by_query']);
+
+export type RejectionReason = 'tenant_concurrency_exceeded' | 'tenant_rate_limited' | 'proxy_overloaded';
+
+/** An admitted request's hold on the budgets; `release` is idempotent. */
+export interface Ticket {
+  readonly admitted: true;
+  release(): void;
+}
+
+export interface Rejection {
+  readonly admitted: false;
+  readonly reason: RejectionReason;
+  /** Whole seconds, at least 1. */
+  readonly retryAfter: number;
+}
+
+/** A tenant may hold at most `percent` of a budget, and always at least one slot. */
+export function shareSlots(budget: number, percent: number): number {
+  return Math.min(budget, Math.max(1, Math.floor((budget * percent) / 100)));
+}
+
+interface TenantState {
+  global: number;
+  batch: number;
+  bucket?: TokenBucket;
+}
+
+const REASONS: Record<RejectionReason, string> = {
+  tenant_concurrency_exceeded: 'the tenant has too many requests in flight',
+  tenant_rate_limited: 'the tenant exceeded its request rate',
+  proxy_overloaded: 'the proxy is at its concurrency limit',
+};
+
+/** The 429 a rejection is answered with (OpenSearch's shape, SPEC §4.7), with Retry-After. */
+export function rejectionError(r: Rejection): ProxyError {
+  return new ProxyError(429, 'rejected_execution_exception', r.reason, `${REASONS[r.reason]}; retry after ${r.retryAfter}s`, {
+    retryable: true,
+    headers: { 'retry-after': String(r.retryAfter) },
+  });
+}
+
+class AdmissionMetrics {
+  readonly admitted: Counter<'tenant' | 'kind'>;
+  readonly rejected: Counter<'tenant' | 'kind' | 'reason'>;
+
+  constructor(registry: Registry, inUse: (budget: 'global' | 'batch') => number, limits: { global: number; batch: number }) {
+    const registers = [registry];
+    this.admitted = new Counter({ name: 'osproxy_admission_admitted_total', help: 'Requests admitted, by tenant (top N + other) and kind', labelNames: ['tenant', 'kind'], registers });
+    this.rejected = new Counter({ name: 'osproxy_admission_rejected_total', help: 'Requests rejected by admission control, by tenant (top N + other), kind and reason', labelNames: ['tenant', 'kind', 'reason'], registers });
+    new Gauge({
+      name: 'osproxy_admission_in_use',
+      help: 'Concurrency budget slots in use',
+      labelNames: ['budget'],
+      registers,
+      collect() {
+        this.set({ budget: 'global' }, inUse('global'));
+        this.set({ budget: 'batch' }, inUse('batch'));
+      },
+    });
+    new Gauge({
+      name: 'osproxy_admission_limit',
+      help: 'Concurrency budget size',
+      labelNames: ['budget'],
+      registers,
+      collect() {
+        this.set({ budget: 'global' }, limits.global);
+        this.set({ budget: 'batch' }, limits.batch);
+      },
+    });
+  }
+}
+
+export interface AdmissionOptions {
+  registry?: Registry;
+  tenantLabelLimit?: number;
+  /** Monotonic milliseconds (tests pass a fake clock). */
+  now?: () => number;
+}
+
+/**
+ * Admission control (SPEC §4.6): a global concurrency budget, a separate batch budget, per-tenant
+ * shares of each, and per-tenant token buckets. Decided before anything is sent upstream.
+ */
+export class Admission {
+  private readonly tenants = new Map<string, TenantState>();
+  private global = 0;
+  private batch = 0;
+  private readonly now: () => number;
+  private readonly metrics?: AdmissionMetrics;
+  private readonly labels: TenantLabels;
+
+  constructor(
+    private readonly config: AdmissionConfig,
+    opts: AdmissionOptions = {},
+  ) {
+    this.now = opts.now ?? (() => performance.now());
+    this.labels = new TenantLabels(opts.tenantLabelLimit ?? 50);
+    if (opts.registry) {
+      this.metrics = new AdmissionMetrics(opts.registry, (b) => this.inUse(b), { global: config.max_concurrent, batch: config.max_concurrent_batch });
+    }
+  }
+
+  /** Slots in use in a budget. */
+  inUse(budget: 'global' | 'batch'): number {
+    return budget === 'global' ? this.global : this.batch;
+  }
+
+  /** Slots a tenant may hold in a budget. */
+  tenantLimit(tenant: string, budget: 'global' | 'batch'): number {
+    const percent = this.config.tenants[tenant]?.share_percent ?? this.config.tenant_share_percent;
+    return shareSlots(budget === 'global' ? this.config.max_concurrent : this.config.max_concurrent_batch, percent);
+  }
+
+  /** Tracked tenants (those with requests in flight or a partly drained bucket). */
+  get trackedTenants(): number {
+    return this.tenants.size;
+  }
+
+  private stateOf(tenant: string): TenantState {
+    let s = this.tenants.get(tenant);
+    if (s === undefined) {
+      const o = this.config.tenants[tenant];
+      const rate = o?.rate_per_sec ?? this.config.rate_per_sec;
+      const burst = o?.burst ?? this.config.burst ?? Math.max(1, Math.ceil(rate));
+      s = { global: 0, batch: 0, bucket: rate > 0 ? new TokenBucket(rate, burst, this.now()) : undefined };
+      this.tenants.set(tenant, s);
+    }
+    return s;
+  }
+
+  private drop(tenant: string, s: TenantState): void {
+    if (s.global === 0 && s.batch === 0 && (s.bucket === undefined || s.bucket.isFull(this.now()))) this.tenants.delete(tenant);
+  }
+
+  tryAdmit(tenant: string, isBatch: boolean): Ticket | Rejection {
+    const kind = isBatch ? 'batch' : 'standard';
+    const s = this.stateOf(tenant);
+    const now = this.now();
+    const reject = (reason: RejectionReason, retryAfter: number): Rejection => {
+      this.metrics?.rejected.inc({ tenant: this.labels.of(tenant), kind, reason });
+      this.drop(tenant, s);
+      return { admitted: false, reason, retryAfter };
+    };
+    const wait = s.bucket?.waitMs(now) ?? 0;
+    if (wait > 0) return reject('tenant_rate_limited', retryAfterSeconds(wait));
+    if (s.global >= this.tenantLimit(tenant, 'global') || (isBatch && s.batch >= this.tenantLimit(tenant, 'batch'))) {
+      return reject('tenant_concurrency_exceeded', 1);
+    }
+    if (this.global >= this.config.max_concurrent || (isBatch && this.batch >= this.config.max_concurrent_batch)) {
+      return reject('proxy_overloaded', 1);
+    }
+    s.bucket?.tryTake(now);
+    s.global++;
+    this.global++;
+    if (isBatch) {
+      s.batch++;
+      this.batch++;
+    }
+    this.metrics?.admitted.inc({ tenant: this.labels.of(tenant), kind });
+    let released = false;
+    return {
+      admitted: true,
+      release: () => {
+        if (released) return;
+        released = true;
+        s.global--;
+        this.global--;
+        if (isBatch) {
+          s.batch--;
+          this.batch--;
+        }
+        this.drop(tenant, s);
+      },
+    };
+  }
+}
