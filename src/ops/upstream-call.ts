@@ -36,8 +36,15 @@ export async function callUpstream(ctx: OpContext, cluster: UpstreamCluster, opt
 /** Reads a (small) upstream JSON body; a non-JSON answer is a 502, never passed through raw. */
 export async function readUpstreamJson(ctx: OpContext, res: UpstreamResponse): Promise<Json | undefined> {
   const started = performance.now();
-  const text = await res.body.text();
-  ctx.addUpstreamMs(performance.now() - started);
+  let text: string;
+  try {
+    text = await res.body.text();
+  } catch {
+    // The connection failed while the answer was being read (reset, timeout): a 502, never a 500.
+    throw new ProxyError(502, 'transport_exception', 'upstream_transport_failed', 'the connection to the upstream failed mid-response', { retryable: true });
+  } finally {
+    ctx.addUpstreamMs(performance.now() - started);
+  }
   if (text === '') return undefined;
   try {
     return JSON.parse(text) as Json;
