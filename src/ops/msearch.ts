@@ -22,6 +22,7 @@ import type { UpstreamCluster } from '../upstream/cluster.ts';
 import type { OpContext } from './context.ts';
 import { checkContentType, utf8Text } from './json-body.ts';
 import { checkTopHitsDepth, hitContext, searchScope } from './search.ts';
+import { streamTransformed } from './stream-out.ts';
 import { indexNotFound, oneCluster, resolveIndices } from './targets.ts';
 import { callUpstream, mapUpstreamError, readUpstreamJson, relayedUpstreamError } from './upstream-call.ts';
 
@@ -218,7 +219,7 @@ export async function msearch(ctx: OpContext): Promise<void> {
       return;
     }
     if (streamable) {
-      await streamOut(ctx, res.body, transformFor(ctx, group));
+      await streamTransformed(ctx, res.body, transformFor(ctx, group), 'msearch');
       return;
     }
     const answer = JSON.parse((await collect(res.body, transformFor(ctx, group), ctx.services.config.limits.max_hit_bytes)).toString('utf8')) as Json;
@@ -232,17 +233,3 @@ export async function msearch(ctx: OpContext): Promise<void> {
   ctx.addBytesOut(sendJson(ctx.res, 200, { took, responses: out }));
 }
 
-async function streamOut(ctx: OpContext, body: NodeJS.ReadableStream, transform: NodeJS.ReadWriteStream): Promise<void> {
-  let bytes = 0;
-  transform.on('data', (c: Buffer) => {
-    bytes += c.length;
-  });
-  ctx.res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8' });
-  try {
-    await pipeline(body, transform, ctx.res);
-  } catch (e) {
-    ctx.services.log.warn({ err: e, request_id: ctx.id }, 'msearch response stream failed');
-    ctx.res.destroy();
-  }
-  ctx.addBytesOut(bytes);
-}

@@ -1,4 +1,3 @@
-import { pipeline } from 'node:stream/promises';
 import { isObject, type Json, type JsonObject } from '../core/json.ts';
 import { ProxyError } from '../http/errors.ts';
 import { createSearchResponseTransform, type CutRule } from '../stream/index.ts';
@@ -7,6 +6,7 @@ import { sendJson } from '../server/respond.ts';
 import type { OpContext } from './context.ts';
 import { cursorKey, issueCursor, openCursor, type OpenCursor } from './cursors.ts';
 import { objectBody } from './json-body.ts';
+import { streamTransformed } from './stream-out.ts';
 import { indexNotFound, oneCluster, resolveIndices } from './targets.ts';
 import { callUpstream, mapUpstreamError, readUpstreamJson, relayedUpstreamError } from './upstream-call.ts';
 
@@ -198,18 +198,7 @@ export async function streamHits(ctx: OpContext, body: NodeJS.ReadableStream, hi
     onHit: (hit) => mappedHit(hit, hits),
     extraRules: [...topHitsRules(hits), shardFailuresRule(hits)],
   });
-  let bytes = 0;
-  transform.on('data', (c: Buffer) => {
-    bytes += c.length;
-  });
-  ctx.res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8' });
-  try {
-    await pipeline(body, transform, ctx.res);
-  } catch (e) {
-    ctx.services.log.warn({ err: e, request_id: ctx.id }, 'search response stream failed');
-    ctx.res.destroy();
-  }
-  ctx.addBytesOut(bytes);
+  await streamTransformed(ctx, body, transform, 'search');
 }
 
 /** `GET/POST /{i}/_count`: wrapped, upstream shape returned as is. */
