@@ -11,6 +11,7 @@ import { runClosedLoop, type LoopResult, type SendRequest } from './closed-loop.
 import { summarize } from './percentiles.ts';
 import { residentKib } from './processes.ts';
 import { startSmokeStack } from './smoke-stack.ts';
+import { positive } from './cli-options.ts';
 import { Teardown } from './teardown.ts';
 
 const DOC_BYTES = 1024;
@@ -21,12 +22,6 @@ interface BulkOptions {
   concurrency: number;
   batch: number;
   signal: AbortSignal;
-}
-
-function positive(name: string, raw: string): number {
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got "${raw}"`);
-  return n;
 }
 
 function parseOptions(argv: string[], signal: AbortSignal): BulkOptions {

@@ -15,6 +15,7 @@ import { checkParity, loadCorpus } from './smoke-setup.ts';
 import { printReport, type SideRun } from './smoke-report.ts';
 import { startSmokeStack } from './smoke-stack.ts';
 import { smokeWorkloads, type Workload } from './smoke-workloads.ts';
+import { positive } from './cli-options.ts';
 import { Teardown } from './teardown.ts';
 
 const DOCS = 5_000;
@@ -25,12 +26,6 @@ interface SmokeOptions {
   concurrency: number;
   /** Aborted on SIGINT/SIGTERM: loops stop and the run fails instead of reporting partial figures. */
   signal: AbortSignal;
-}
-
-function positive(name: string, raw: string): number {
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got "${raw}"`);
-  return n;
 }
 
 function parseOptions(argv: string[], signal: AbortSignal): SmokeOptions {

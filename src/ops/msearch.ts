@@ -21,7 +21,7 @@ import { sendJson, toShaped } from '../server/respond.ts';
 import type { UpstreamCluster } from '../upstream/cluster.ts';
 import type { OpContext } from './context.ts';
 import { checkContentType, utf8Text } from './json-body.ts';
-import { checkTopHitsDepth, hitContext, searchScope } from './search.ts';
+import { checkTopHitsDepth, emptySearch, hitContext, searchScope } from './search.ts';
 import { streamTransformed } from './stream-out.ts';
 import { indexNotFound, oneCluster, resolveIndices } from './targets.ts';
 import { callUpstream, mapUpstreamError, readUpstreamJson, relayedUpstreamError } from './upstream-call.ts';
@@ -91,22 +91,13 @@ function headerIndex(ctx: OpContext, header: JsonObject): string | undefined {
   return index;
 }
 
-function emptySearch(): JsonObject {
-  return {
-    took: 0,
-    timed_out: false,
-    _shards: { total: 0, successful: 0, skipped: 0, failed: 0 },
-    hits: { total: { value: 0, relation: 'eq' }, max_score: null, hits: [] },
-    status: 200,
-  };
-}
 
 /** Resolves and wraps one pair; refusals are thrown and become the position's error item. */
 function prepare(ctx: OpContext, pair: Pair): Slot {
   const { header, body } = pair;
   const { targets, missing } = resolveIndices(ctx, headerIndex(ctx, header));
   if (missing.length > 0 && header.ignore_unavailable !== true && header.ignore_unavailable !== 'true') throw indexNotFound(missing[0]);
-  if (targets.length === 0) return { ready: emptySearch() };
+  if (targets.length === 0) return { ready: { ...emptySearch(), status: 200 } };
   const scope = searchScope(ctx, targets);
   const params: [string, string][] = [...ctx.query];
   if (typeof header.search_type === 'string') params.push(['search_type', header.search_type]);

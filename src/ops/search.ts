@@ -68,7 +68,8 @@ export function hitContext(ctx: OpContext, targets: Target[]): HitContext {
   return { tenant: ctx.binding.tenant, reserved: ctx.services.config.tenancy.reserved_fields, byPhysical };
 }
 
-function emptySearch(): JsonObject {
+/** The answer to a search that targets no index (a pattern matching nothing). */
+export function emptySearch(): JsonObject {
   return {
     took: 0,
     timed_out: false,
