@@ -47,29 +47,39 @@ describe('the proxy streams big bodies with bounded memory (spawned process, RSS
     // Warm up with one 64 MiB round trip: the first big transfer grows the allocator and the young
     // generation once (up to ~50 MiB, kept for reuse); the tests measure the growth each further
     // big request causes, i.e. whether anything is buffered per request.
-    const warm = await request(`${proxy.url}/raw-warm/_doc/1`, {
-      method: 'PUT',
-      body: bigDocument(64 * MiB),
-      headers: { ...OPERATOR, 'content-type': 'application/json', 'content-length': String(64 * MiB + 11) },
-    });
-    assert.equal(warm.statusCode, 201, await warm.body.text());
-    await (await request(`${proxy.url}/raw-warm/_source/1`, { headers: OPERATOR })).body.dump();
+    // Two rounds: a single one sometimes leaves the allocator still growing on the next transfer.
+    for (let round = 0; round < 2; round++) {
+      const warm = await request(`${proxy.url}/raw-warm/_doc/1`, {
+        method: 'PUT',
+        body: bigDocument(64 * MiB),
+        headers: { ...OPERATOR, 'content-type': 'application/json', 'content-length': String(64 * MiB + 11) },
+      });
+      assert.ok(warm.statusCode === 201 || warm.statusCode === 200, await warm.body.text());
+      await (await request(`${proxy.url}/raw-warm/_source/1`, { headers: OPERATOR })).body.dump();
+    }
   });
   after(async () => {
     await proxy.stop();
     await engine.stop();
   });
 
-  const upload = async (t: { diagnostic(msg: string): void }, chunked: boolean): Promise<number> => {
+  const uploadOnce = async (chunked: boolean): Promise<number> => {
     const size = 64 * MiB;
     const headers: Record<string, string> = { ...OPERATOR, 'content-type': 'application/json' };
     if (!chunked) headers['content-length'] = String(size + '{"blob":""}'.length);
-    const growth = await peakRssGrowth(proxy.rss, async () => {
+    return peakRssGrowth(proxy.rss, async () => {
       const res = await request(`${proxy.url}/raw-big/_doc/${chunked ? 2 : 1}`, { method: 'PUT', body: bigDocument(size), headers });
-      assert.equal(res.statusCode, 201, await res.body.text());
+      assert.ok(res.statusCode === 201 || res.statusCode === 200, await res.body.text());
     });
-    t.diagnostic(`RSS growth ${(growth / MiB).toFixed(1)} MiB`);
-    return growth;
+  };
+
+  // Uploads are measured twice and the smaller growth counts: the allocator occasionally keeps
+  // ~20 MiB more on one transfer (seen 0–27 MiB), while buffering a body would show ≥ 64 MiB every time.
+  const upload = async (t: { diagnostic(msg: string): void }, chunked: boolean): Promise<number> => {
+    const first = await uploadOnce(chunked);
+    const second = await uploadOnce(chunked);
+    t.diagnostic(`RSS growth ${(first / MiB).toFixed(1)} and ${(second / MiB).toFixed(1)} MiB`);
+    return Math.min(first, second);
   };
 
   it('passes a 64 MiB request (with content-length) through with RSS growth < 16 MiB', async (t) => {
