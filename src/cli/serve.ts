@@ -1,6 +1,8 @@
 import { Command } from 'commander';
-import { ConfigError, loadConfig } from '../server/load-config.ts';
+import type { OsproxyConfig } from '../server/config.ts';
+import { ConfigError, loadConfig, type FlagLayer } from '../server/load-config.ts';
 import { startProxy, type RunningProxy } from '../server/proxy-server.ts';
+import { isProxyWorker, runPrimary, runWorker } from '../server/workers.ts';
 
 /** Stops on SIGTERM/SIGINT: stop accepting, drain in-flight requests (bounded), exit. */
 export function stopOnSignals(stop: () => Promise<void>): void {
@@ -17,6 +19,28 @@ export function stopOnSignals(stop: () => Promise<void>): void {
   process.on('SIGTERM', onSignal);
 }
 
+/** `--workers N`: a whole number ≥ 1, else a usage error (exit 2). */
+export function parseWorkers(value: string | undefined): number {
+  if (value === undefined) return 1;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) {
+    throw new ConfigError(`--workers must be a whole number ≥ 1 (got "${value}")`);
+  }
+  return n;
+}
+
+interface ServeOptions extends FlagLayer {
+  config?: string;
+  workers?: string;
+}
+
+/** The single-process proxy (`--workers 1`, the default). */
+async function serveOne(config: OsproxyConfig): Promise<void> {
+  const proxy: RunningProxy = await startProxy(config);
+  console.log(JSON.stringify({ osproxy: proxy.urls }));
+  stopOnSignals(() => proxy.close());
+}
+
 /** `osproxy serve --config osproxy.yaml` (file < OSPROXY_* env < flags). */
 export function serveCommand(): Command {
   return new Command('serve')
@@ -25,19 +49,26 @@ export function serveCommand(): Command {
     .option('--listen <host:port>', 'listen address (overrides the config)')
     .option('--upstream <url>', 'URL of the default cluster (overrides the config)')
     .option('--log-level <level>', 'log level')
-    .action(async (opts: { config?: string; listen?: string; upstream?: string; logLevel?: string }) => {
-      let proxy: RunningProxy;
+    .option('--workers <n>', 'worker processes sharing the listeners (node:cluster); 1 = a single process', '1')
+    .action(async (opts: ServeOptions) => {
+      // A cluster worker re-runs this command line: the primary validated it already.
+      const worker = isProxyWorker();
       try {
+        const workers = parseWorkers(opts.workers);
         const config = loadConfig({ file: opts.config, env: process.env, flags: opts });
-        proxy = await startProxy(config);
+        if (worker) await runWorker(config);
+        else if (workers === 1) await serveOne(config);
+        else runPrimary(workers);
       } catch (e) {
+        if (worker) {
+          console.error(`osproxy worker ${process.pid}: ${e instanceof Error ? e.message : String(e)}`);
+          process.exit(1);
+        }
         if (e instanceof ConfigError) {
           console.error(e.message);
           process.exit(2);
         }
         throw e;
       }
-      console.log(JSON.stringify({ osproxy: proxy.urls }));
-      stopOnSignals(() => proxy.close());
     });
 }

@@ -13,6 +13,7 @@ export class IndexRegistry {
   private timer: NodeJS.Timeout | undefined;
   /** Local changes, replayed over a reload that started before they were made. */
   private changes: { at: number; added: boolean; entry: RegistryEntry }[] = [];
+  private readonly listeners: ((entry: RegistryEntry, added: boolean) => void)[] = [];
 
   constructor(store?: RegistryStore) {
     this.store = store;
@@ -36,11 +37,24 @@ export class IndexRegistry {
     const entry: RegistryEntry = { tenant, lindex, createdAt: Date.now() };
     await this.store?.put(entry);
     this.apply(entry, true);
+    for (const l of this.listeners) l(entry, true);
   }
 
   async unregister(tenant: string, lindex: string): Promise<void> {
     await this.store?.remove(tenant, lindex);
-    this.apply({ tenant, lindex, createdAt: 0 }, false);
+    const entry: RegistryEntry = { tenant, lindex, createdAt: 0 };
+    this.apply(entry, false);
+    for (const l of this.listeners) l(entry, false);
+  }
+
+  /** Called after each change made here (a multi-worker proxy tells the sibling workers at once). */
+  onChange(listener: (entry: RegistryEntry, added: boolean) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** A change a sibling process already stored: applied now (no I/O) rather than at the next poll. */
+  applyPeerChange(entry: RegistryEntry, added: boolean): void {
+    this.apply(entry, added);
   }
 
   /** Replaces the snapshot with the store's content (keeps the last good copy on failure). */

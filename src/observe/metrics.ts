@@ -13,6 +13,8 @@ export class ProxyMetrics {
   readonly bytesOut: Counter<'endpoint'>;
   readonly inflight: Gauge;
   readonly rejections: Counter<'reason'>;
+  /** Where `/_osproxy/metrics` gets its text: this registry, unless a cluster worker installs the aggregate. */
+  private source: () => Promise<string> = () => this.registry.metrics();
 
   constructor(clusters: () => Iterable<UpstreamCluster>, inflightBytes: () => number) {
     const registers = [this.registry];
@@ -31,12 +33,14 @@ export class ProxyMetrics {
         this.set(inflightBytes());
       },
     });
-    const pool = (name: string, help: string, pick: (c: UpstreamCluster) => number): void => {
+    // Across cluster workers the pool gauges (cumulative per worker) are summed; a state is not.
+    const pool = (name: string, help: string, pick: (c: UpstreamCluster) => number, aggregator: 'sum' | 'max' = 'sum'): void => {
       new Gauge({
         name,
         help,
         labelNames: ['cluster'],
         registers,
+        aggregator,
         collect() {
           for (const c of clusters()) this.set({ cluster: c.id }, pick(c));
         },
@@ -45,6 +49,16 @@ export class ProxyMetrics {
     pool('osproxy_upstream_connections_opened', 'Upstream connections opened', (c) => c.stats.opened);
     pool('osproxy_upstream_requests_dispatched', 'Upstream requests dispatched', (c) => c.stats.dispatched);
     pool('osproxy_upstream_requests_reused', 'Upstream requests sent on a reused connection', (c) => c.stats.reused);
-    pool('osproxy_upstream_breaker_open', 'Circuit breaker state (0 closed, 1 half-open, 2 open)', (c) => ({ closed: 0, half_open: 1, open: 2 })[c.breaker.state]);
+    pool('osproxy_upstream_breaker_open', 'Circuit breaker state (0 closed, 1 half-open, 2 open)', (c) => ({ closed: 0, half_open: 1, open: 2 })[c.breaker.state], 'max');
+  }
+
+  /** The Prometheus text served at `/_osproxy/metrics`. */
+  text(): Promise<string> {
+    return this.source();
+  }
+
+  /** Replaces where {@link text} comes from (a cluster worker asks the primary for every worker's sum). */
+  useSource(source: () => Promise<string>): void {
+    this.source = source;
   }
 }

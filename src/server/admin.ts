@@ -18,7 +18,7 @@ export async function handleAdmin(services: Services, req: IncomingMessage, res:
   }
   services.operators.check(req.headers);
   if (sub === 'metrics') {
-    return sendText(res, 200, await services.metrics.registry.metrics(), services.metrics.registry.contentType);
+    return sendText(res, 200, await services.metrics.text(), services.metrics.registry.contentType);
   }
   if (sub.startsWith('explain/')) {
     const rec = services.explain.get(decodeURIComponent(sub.slice('explain/'.length)));

@@ -6,6 +6,7 @@ import { hashToken } from '../../src/auth/index.ts';
 import { startEngine, type RunningEngine } from '../../src/engine/engine.ts';
 import { parseConfig } from '../../src/server/load-config.ts';
 import { startProxy, type RunningProxy } from '../../src/server/proxy-server.ts';
+import { IndexRegistry } from '../../src/control/index-registry.ts';
 import { call } from '../helpers/http.ts';
 
 const AUTH = { authorization: 'Bearer reg-token' };
@@ -55,5 +56,22 @@ describe('the logical index registry is shared through the cluster', () => {
     assert.equal((await call(b, 'DELETE', '/fresh', undefined, { headers: AUTH })).status, 200);
     await sleep(1_500);
     assert.equal((await call(a, 'HEAD', '/fresh', undefined, { headers: AUTH })).status, 404);
+  });
+});
+
+describe('registry change notifications (shared between the workers of one proxy)', () => {
+  it('reports each local change once and applies a peer’s change without reporting it', async () => {
+    const registry = new IndexRegistry();
+    const seen: string[] = [];
+    registry.onChange((e, added) => seen.push(`${added ? '+' : '-'}${e.tenant}/${e.lindex}`));
+    await registry.register('acme', 'logs');
+    await registry.register('acme', 'logs');
+    await registry.unregister('acme', 'logs');
+    assert.deepEqual(seen, ['+acme/logs', '-acme/logs']);
+    registry.applyPeerChange({ tenant: 'globex', lindex: 'events', createdAt: 1 }, true);
+    assert.ok(registry.has('globex', 'events'));
+    registry.applyPeerChange({ tenant: 'globex', lindex: 'events', createdAt: 0 }, false);
+    assert.ok(!registry.has('globex', 'events'));
+    assert.equal(seen.length, 2);
   });
 });

@@ -20,12 +20,12 @@ export function rssOf(pid: number): number {
   return pages * 4096;
 }
 
-/** Spawns `osproxy serve --config <tmp>.yaml` as a real process and waits for its address line. */
-export async function spawnProxy(config: Record<string, unknown>, nodeFlags: string[] = [], env: Record<string, string> = {}): Promise<ProxyProcess> {
+/** Spawns `osproxy serve --config <tmp>.yaml [...args]` as a real process and waits for its address line. */
+export async function spawnProxy(config: Record<string, unknown>, nodeFlags: string[] = [], env: Record<string, string> = {}, args: string[] = []): Promise<ProxyProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'osproxy-proxy-'));
   const file = join(dir, 'osproxy.yaml');
   writeFileSync(file, stringify(config));
-  const { child, address, exited } = await spawnCli(['serve', '--config', file], nodeFlags, env);
+  const { child, address, exited } = await spawnCli(['serve', '--config', file, ...args], nodeFlags, env);
   return {
     url: (address.osproxy as string[])[0],
     pid: child.pid!,
