@@ -1,52 +1,34 @@
 /**
- * A closed-loop load generator: `concurrency` workers each send one request, wait for its answer,
- * and send the next, until the deadline. Latency per request from `performance.now()`.
+ * Closed loop: `concurrency` workers each send a request, wait for its answer and send the next,
+ * until the duration has passed or the request budget is spent. Latency from the actual send.
  */
+import { checkBudget, RunRecorder, statusOf, type RunBudget, type RunOutcome, type SendRequest } from './run-recorder.ts';
 
-/** Sends request number `i` and resolves with its HTTP status (a throw counts as an error). */
-export type SendRequest = (i: number) => Promise<number>;
-
-export interface LoopResult {
-  requests: number;
-  errors: number;
-  seconds: number;
-  /** Latencies in milliseconds, ascending. */
-  sortedMs: number[];
-}
-
-export interface LoopOptions {
+export interface ClosedLoopOptions {
   concurrency: number;
-  durationMs: number;
+  budget: RunBudget;
   send: SendRequest;
-  /** Stops the workers early (e.g. on SIGINT); the caller decides whether an aborted run counts. */
+  /** Stops the workers early (teardown on SIGINT); the caller decides whether a partial run counts. */
   signal?: AbortSignal;
+  /** Called once per completed request (progress bars). */
+  onDone?: () => void;
 }
 
-async function timedSend(send: SendRequest, i: number): Promise<{ ms: number; ok: boolean }> {
-  const t0 = performance.now();
-  let ok: boolean;
-  try {
-    ok = (await send(i)) < 300;
-  } catch {
-    ok = false;
-  }
-  return { ms: performance.now() - t0, ok };
-}
-
-export async function runClosedLoop(opts: LoopOptions): Promise<LoopResult> {
-  const latencies: number[] = [];
-  let errors = 0;
-  let next = 0;
+export async function runClosedLoop(opts: ClosedLoopOptions): Promise<RunOutcome> {
+  checkBudget(opts.budget);
+  const recorder = new RunRecorder(opts.onDone);
   const started = performance.now();
-  const deadline = started + opts.durationMs;
+  const deadline = started + (opts.budget.durationMs ?? Number.POSITIVE_INFINITY);
+  const limit = opts.budget.requests ?? Number.POSITIVE_INFINITY;
+  let next = 0;
   const worker = async (): Promise<void> => {
-    while (performance.now() < deadline && opts.signal?.aborted !== true) {
-      const { ms, ok } = await timedSend(opts.send, next++);
-      latencies.push(ms);
-      if (!ok) errors++;
+    while (next < limit && performance.now() < deadline && opts.signal?.aborted !== true) {
+      const i = next++;
+      const sent = performance.now();
+      const status = await statusOf(opts.send, i);
+      recorder.record(sent - started, performance.now() - sent, status);
     }
   };
   await Promise.all(Array.from({ length: opts.concurrency }, worker));
-  const seconds = (performance.now() - started) / 1000;
-  return { requests: latencies.length, errors, seconds, sortedMs: latencies.sort((a, b) => a - b) };
+  return { recorder, seconds: (performance.now() - started) / 1000 };
 }

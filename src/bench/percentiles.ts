@@ -11,23 +11,6 @@ export function nearestRank(sorted: readonly number[], p: number): number {
   return sorted[rank - 1];
 }
 
-export interface LatencySummary {
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-}
-
-/** p50/p90/p99/max of an ascending array of latencies. */
-export function summarize(sorted: readonly number[]): LatencySummary {
-  return {
-    p50: nearestRank(sorted, 50),
-    p90: nearestRank(sorted, 90),
-    p99: nearestRank(sorted, 99),
-    max: nearestRank(sorted, 100),
-  };
-}
-
 /** What the proxy adds over the direct baseline, never negative (noise can make the proxy look faster). */
 export function addedLatency(proxy: number, direct: number): number {
   return Math.max(0, proxy - direct);

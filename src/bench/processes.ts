@@ -47,8 +47,15 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /** Runs `osproxy <args>` and resolves with the URL that `pickUrl` reads from its first stdout line. */
-async function spawnCli(name: string, args: string[], pickUrl: (line: unknown) => string): Promise<BenchProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** How to start the CLI: its TypeScript entry under tsx (default), or a bundled `main.js`. */
+interface Launch {
+  entry?: string;
+  nodeArgs?: string[];
+}
+
+async function spawnCli(name: string, args: string[], pickUrl: (line: unknown) => string, launch: Launch = {}): Promise<BenchProcess> {
+  const entry = launch.entry === undefined ? ['--import', 'tsx', CLI] : [launch.entry];
+  const child = spawn(process.execPath, [...(launch.nodeArgs ?? []), ...entry, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     const url = pickUrl(JSON.parse(await readAddressLine(child, name)));
     return { name, url, pid: child.pid as number, stop: () => stopChild(child) };
@@ -62,8 +69,18 @@ export function spawnEngine(): Promise<BenchProcess> {
   return spawnCli('engine', ['engine', '--port', '0'], (line) => (line as { engine: string }).engine);
 }
 
-export function spawnProxy(configFile: string): Promise<BenchProcess> {
-  return spawnCli('proxy', ['serve', '--config', configFile], (line) => (line as { osproxy: string[] }).osproxy[0]);
+export interface ProxySpawnOptions {
+  /** `serve --workers N` (node:cluster); 1 = a single process. */
+  workers?: number;
+  /** Extra Node flags for the proxy process, e.g. `--cpu-prof`. */
+  nodeArgs?: string[];
+  /** A bundled CLI (`bundleCli`) to run with plain node instead of the sources under tsx. */
+  entry?: string;
+}
+
+export function spawnProxy(configFile: string, opts: ProxySpawnOptions = {}): Promise<BenchProcess> {
+  const args = ['serve', '--config', configFile, ...(opts.workers === undefined ? [] : ['--workers', String(opts.workers)])];
+  return spawnCli('proxy', args, (line) => (line as { osproxy: string[] }).osproxy[0], { entry: opts.entry, nodeArgs: opts.nodeArgs });
 }
 
 /** Resident set size of a live process in KiB (Linux /proc), or undefined when unavailable. */

@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import { hashToken } from '../auth/index.ts';
-import { startEngine } from '../engine/engine.ts';
 import { parseConfig } from '../server/load-config.ts';
 import { startProxy } from '../server/proxy-server.ts';
 import { stopOnSignals } from './serve.ts';
@@ -21,6 +20,7 @@ export function devCommand(): Command {
     .option('--port <n>', 'proxy port', (v) => Number(v), 9200)
     .option('--data <dir>', 'persist the engine to this directory')
     .action(async (opts: { port: number; data?: string }) => {
+      const { startEngine } = await import('../engine/engine.ts'); // on demand, like `engine`
       const engine = await startEngine({ port: 0, dataDir: opts.data });
       const tenants = Object.fromEntries(
         DEMO_TENANTS.map((d) => [d.tenant, { principals: [{ name: `${d.tenant}-demo`, token_sha256: hashToken(d.token), roles: ['read', 'write', 'manage'] }] }]),

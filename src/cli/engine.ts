@@ -1,5 +1,4 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { startEngine } from '../engine/engine.ts';
 
 function intArg(v: string): number {
   const n = Number(v);
@@ -16,6 +15,8 @@ export function engineCommand(): Command {
     .option('--data <dir>', 'persist to this directory (write-ahead log, fsync per request)')
     .option('--shards <n>', 'default number of primary shards for new indexes', intArg, 1)
     .action(async (opts: { port: number; host: string; data?: string; shards: number }) => {
+      // Loaded here so that other commands (the proxy above all) do not carry the engine's code.
+      const { startEngine } = await import('../engine/engine.ts');
       const engine = await startEngine({ port: opts.port, host: opts.host, dataDir: opts.data, shards: opts.shards });
       // One machine-readable line first, so that tests and `dev` can find the port.
       console.log(JSON.stringify({ engine: engine.url, port: engine.port, data: opts.data ?? null }));

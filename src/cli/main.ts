@@ -4,6 +4,7 @@ import { devCommand } from './dev.ts';
 import { compatCommand } from '../compat/cli.ts';
 import { tokenCommand } from './token.ts';
 import { serveCommand } from './serve.ts';
+import { benchCommand } from '../bench/cli.ts';
 
 const program = new Command()
   .name('osproxy')
@@ -15,5 +16,6 @@ program.addCommand(engineCommand());
 program.addCommand(devCommand());
 program.addCommand(compatCommand());
 program.addCommand(tokenCommand());
+program.addCommand(benchCommand());
 
 await program.parseAsync(process.argv);

@@ -2,7 +2,6 @@
 import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { runStories } from './runner.ts';
 import { formatChapter, formatTotals, formatWarning } from './report.ts';
 
 interface CompatOptions {
@@ -41,6 +40,7 @@ export function compatCommand(): Command {
     .option('--json', 'print the full result as JSON instead of lines')
     .action(async (opts: CompatOptions) => {
       const skip = opts.skipList === undefined ? undefined : await readSkipList(opts.skipList);
+      const { runStories } = await import('./runner.ts'); // on demand: the runner is not needed by other commands
       const result = await runStories({
         baseUrl: opts.url,
         storiesDir: opts.stories,

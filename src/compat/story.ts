@@ -2,8 +2,8 @@
 // and a hand-written structural check (a broken story should fail loudly, not run half-parsed).
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import { projectRoot } from '../core/project-root.ts';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -77,7 +77,7 @@ export type StoryFile =
   | { relPath: string; ok: false; problems: string[] };
 
 /** ../shared/compat/tests/default, the sibling of the repository root. */
-export const DEFAULT_STORIES_DIR = fileURLToPath(new URL('../../../shared/compat/tests/default/', import.meta.url));
+export const DEFAULT_STORIES_DIR = join(projectRoot(), '../shared/compat/tests/default/');
 
 /** All `*.yaml` / `*.yml` files below `dir`, sorted by relative path (`/`-separated). */
 export async function loadStories(dir: string = DEFAULT_STORIES_DIR): Promise<StoryFile[]> {

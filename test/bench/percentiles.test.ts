@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addedLatency, nearestRank, summarize } from '../../src/bench/percentiles.ts';
+import { addedLatency, nearestRank } from '../../src/bench/percentiles.ts';
 
 const ONE_TO_TEN = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 
@@ -24,10 +24,6 @@ test('nearestRank on tiny and empty inputs', () => {
 test('nearestRank on 100 samples is exact at every whole percent', () => {
   const hundred = Array.from({ length: 100 }, (_, i) => i + 1);
   for (const p of [1, 25, 50, 90, 99, 100]) assert.equal(nearestRank(hundred, p), p);
-});
-
-test('summarize reports p50, p90, p99 and max', () => {
-  assert.deepEqual(summarize(ONE_TO_TEN), { p50: 5, p90: 9, p99: 10, max: 10 });
 });
 
 test('addedLatency saturates at zero', () => {

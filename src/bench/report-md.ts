@@ -1,0 +1,280 @@
+/**
+ * The bench's `report.md` (verdict, per-level tables, sweeps, footprint, CPU hot spots, peer
+ * comparison, charts) and the few lines printed to the terminal at the end of a run.
+ */
+import type { Finding, LevelResult, Overhead, Profile, SideResult, Verdict } from './profile.ts';
+
+const DASH = '—';
+const missing = (v: number | null | undefined): v is null | undefined => v === null || v === undefined || !Number.isFinite(v);
+
+/** Milliseconds with 2 decimals, e.g. "1.25". */
+export const formatMs = (v: number | null | undefined): string => (missing(v) ? DASH : v.toFixed(2));
+/** Requests per second: whole numbers with thousands separators, 1 decimal below 100. */
+export const formatRps = (v: number | null | undefined): string =>
+  missing(v) ? DASH : v.toLocaleString('en-US', { maximumFractionDigits: v < 100 ? 1 : 0, minimumFractionDigits: v < 100 ? 1 : 0 });
+/** A ratio, e.g. "0.93×". */
+export const formatRatio = (v: number | null | undefined): string => (missing(v) ? DASH : `${v.toFixed(2)}×`);
+/** A fraction 0..1 as a percentage, e.g. "99.5%". */
+export const formatFraction = (v: number | null | undefined): string => (missing(v) ? DASH : `${(v * 100).toFixed(1)}%`);
+/** Mebibytes with 1 decimal, e.g. "61.3 MiB". */
+export const formatMib = (v: number | null | undefined): string => (missing(v) ? DASH : `${v.toFixed(1)} MiB`);
+/** A count with thousands separators. */
+export const formatCount = (v: number): string => v.toLocaleString('en-US');
+
+/** A size in bytes as B, KiB or MiB, e.g. "1 KiB", "1.5 KiB". */
+export function formatBytes(bytes: number): string {
+  const trim = (v: number): string => String(Number(v.toFixed(1)));
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${trim(bytes / 1024)} KiB`;
+  return `${trim(bytes / (1024 * 1024))} MiB`;
+}
+
+/** A finding's figure in its unit: ms with 2 decimals, req/s, MiB, % (already a percentage), fraction (0..1 shown as %), ratios (unit "×"/"x"/"ratio"). */
+export function formatValue(v: number | null, unit: string): string {
+  if (missing(v)) return 'not measured';
+  switch (unit) {
+    case 'ms':
+      return `${formatMs(v)} ms`;
+    case 'req/s':
+      return `${formatRps(v)} req/s`;
+    case 'MiB':
+      return formatMib(v);
+    case '%':
+      return `${v.toFixed(1)}%`;
+    case 'fraction':
+      return formatFraction(v);
+    case '×':
+    case 'x':
+    case 'ratio':
+      return formatRatio(v);
+    default:
+      return unit === '' ? String(Number(v.toFixed(2))) : `${Number(v.toFixed(2))} ${unit}`;
+  }
+}
+
+const compare = (c: Finding['comparison']): string => (c === '<=' ? '≤' : '≥');
+const outcome = (f: Finding): string => (f.pass === null ? 'not measured' : f.pass ? 'pass' : '**FAIL**');
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+/** Escapes a table cell (pipes and line breaks would break the row). */
+const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+
+function table(header: string[], rows: string[][], align?: ('l' | 'r')[]): string[] {
+  const sep = header.map((_, i) => ((align?.[i] ?? (i === 0 ? 'l' : 'r')) === 'r' ? '---:' : '---'));
+  return [`| ${header.join(' | ')} |`, `| ${sep.join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`), ''];
+}
+
+function profileLevel(profile: Profile): LevelResult | undefined {
+  const { workers, concurrency } = profile.profileLevel;
+  return profile.levels.find((l) => l.workers === workers && l.concurrency === concurrency);
+}
+
+function loopText(profile: Profile): string {
+  return profile.mode === 'open' && profile.rate !== undefined ? `open loop at ${formatRps(profile.rate)} req/s` : `${profile.mode} loop`;
+}
+
+function budgetText(profile: Profile): string {
+  const { seconds, requests } = profile.budget;
+  if (seconds !== undefined) return `${seconds} s per side and level`;
+  if (requests !== undefined) return `${formatCount(requests)} requests per side and level`;
+  return 'no budget recorded';
+}
+
+function environmentLines(profile: Profile): string[] {
+  const env = profile.environment;
+  const peer = env.peer !== null ? `peer ${env.peer}` : `no peer${env.peerNote !== undefined ? ` (${env.peerNote})` : ''}`;
+  return [
+    `Node ${env.node} on ${env.platform}, ${plural(env.cpus, 'CPU')}; upstream ${env.upstreamKind} (${env.upstream}); proxy ${env.proxy}; ${peer}.`,
+    '',
+    `${formatCount(profile.corpusDocs)} docs of ${formatBytes(profile.docSizeBytes)}; ${budgetText(profile)}; ` +
+      `profile level ${plural(profile.profileLevel.workers, 'worker')} × concurrency ${profile.profileLevel.concurrency}; run took ${profile.durationSeconds.toFixed(0)} s.`,
+    '',
+  ];
+}
+
+function verdictSection(verdict: Verdict): string[] {
+  const rows = verdict.findings.map((f) => [
+    cell(f.title),
+    formatValue(f.value, f.unit),
+    `${compare(f.comparison)} ${formatValue(f.threshold, f.unit)}`,
+    outcome(f),
+  ]);
+  return [
+    '## Verdict',
+    '',
+    verdict.pass ? '**PASS**: no finding failed.' : `**FAIL**: ${plural(verdict.findings.filter((f) => f.pass === false).length, 'finding')} failed.`,
+    '',
+    ...table(['finding', 'value', 'threshold', 'result'], rows, ['l', 'r', 'r', 'l']),
+  ];
+}
+
+function sideRow(level: LevelResult, side: SideResult, overhead: Overhead | undefined): string[] {
+  const reuse = side.pool === undefined ? DASH : formatFraction(side.pool.reuseRate);
+  return [
+    String(level.concurrency),
+    side.side,
+    formatCount(side.requests),
+    formatCount(side.errors),
+    formatRps(side.throughput),
+    formatMs(side.latency.p50),
+    formatMs(side.latency.p90),
+    formatMs(side.latency.p99),
+    formatMs(side.latency.max),
+    overhead === undefined ? DASH : formatMs(overhead.addedP50),
+    overhead === undefined ? DASH : formatMs(overhead.addedP99),
+    overhead === undefined ? DASH : formatRatio(overhead.throughputRatio),
+    reuse,
+  ];
+}
+
+function levelsSection(profile: Profile): string[] {
+  const header = ['concurrency', 'side', 'requests', 'errors', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'added p50 ms', 'added p99 ms', 'throughput ratio', 'pool reuse'];
+  const out = ['## Levels', '', 'Added latency and throughput ratio are relative to direct at the same level; latencies in ms.', ''];
+  for (const workers of [...new Set(profile.levels.map((l) => l.workers))].sort((a, b) => a - b)) {
+    const rows = profile.levels
+      .filter((l) => l.workers === workers)
+      .sort((a, b) => a.concurrency - b.concurrency)
+      .flatMap((l) => [
+        sideRow(l, l.direct, undefined),
+        sideRow(l, l.proxy, l.overhead),
+        ...(l.peer !== undefined ? [sideRow(l, l.peer, l.peerOverhead)] : []),
+      ]);
+    out.push(`### ${plural(workers, 'proxy worker')}`, '', ...table(header, rows, ['r', 'l']));
+  }
+  return out;
+}
+
+function sweepSection(profile: Profile): string[] {
+  if (profile.sweeps.length === 0) return [];
+  const rows = profile.sweeps.map((s) => [
+    String(s.workers),
+    s.concurrencies.join(', '),
+    formatRatio(s.tailAmplification.direct),
+    formatRatio(s.tailAmplification.proxy),
+    formatRatio(s.throughputScaling.direct),
+    formatRatio(s.throughputScaling.proxy),
+  ]);
+  return [
+    '## Concurrency sweeps',
+    '',
+    'Tail amplification: p99 at the highest concurrency ÷ p99 at the lowest. Throughput scaling: req/s at the highest ÷ at the lowest.',
+    '',
+    ...table(['workers', 'concurrencies', 'tail amp. direct', 'tail amp. proxy', 'throughput scaling direct', 'throughput scaling proxy'], rows, ['r', 'l']),
+  ];
+}
+
+function footprintSection(profile: Profile): string[] {
+  if (profile.footprint.length === 0) return [];
+  const rows = profile.footprint.map((f) => [String(f.workers), formatMib(f.idleRssMib), formatMib(f.beforeSoakRssMib), formatCount(f.soakRequests), formatMib(f.afterSoakRssMib), formatMib(f.growthMib)]);
+  const note = 'Resident memory of the proxy (all processes): idle after start-up, after the timed runs, after the soak; growth = after soak − idle.';
+  return ['## Footprint', '', note, '', ...table(['workers', 'idle RSS', 'RSS before soak', 'soak requests', 'RSS after soak', 'growth'], rows, ['r'])];
+}
+
+function cpuSection(profile: Profile): string[] {
+  const cpu = profile.cpuProfile;
+  if (cpu === undefined) return [];
+  const rows = cpu.top.map((h, i) => [String(i + 1), `\`${cell(h.name || '(anonymous)')}\``, cell(h.location), formatMs(h.selfMs), `${h.selfPercent.toFixed(1)}%`]);
+  return [
+    '## CPU profile',
+    '',
+    `Proxy CPU profile \`${cpu.file}\`, ${formatMs(cpu.totalMs)} ms sampled; top functions by self time:`,
+    '',
+    ...table(['#', 'function', 'location', 'self ms', 'self %'], rows, ['r', 'l', 'l']),
+  ];
+}
+
+/** a ÷ b, or null when b is zero (e.g. the peer added no latency). */
+const ratioOf = (a: number, b: number): number | null => (b === 0 ? null : a / b);
+
+function peerSection(profile: Profile): string[] {
+  const levels = profile.levels.filter((l) => l.peer !== undefined && l.peerOverhead !== undefined);
+  if (profile.environment.peer === null || levels.length === 0) return [];
+  const rows = levels.map((l) => {
+    const os = l.overhead;
+    const peer = l.peerOverhead as Overhead;
+    const peerRps = (l.peer as SideResult).throughput;
+    return [
+      String(l.workers),
+      String(l.concurrency),
+      formatMs(os.addedP50),
+      formatMs(peer.addedP50),
+      formatRatio(ratioOf(os.addedP50, peer.addedP50)),
+      formatMs(os.addedP99),
+      formatMs(peer.addedP99),
+      formatRatio(ratioOf(os.addedP99, peer.addedP99)),
+      formatRatio(ratioOf(l.proxy.throughput, peerRps)),
+    ];
+  });
+  return [
+    `## Peer comparison (${cell(profile.environment.peer)})`,
+    '',
+    'osproxy against the plain reverse proxy at the same levels; ratios are osproxy ÷ peer (below 1× osproxy is cheaper; "—" when the peer added nothing).',
+    '',
+    ...table(
+      ['workers', 'concurrency', 'osproxy added p50 ms', 'peer added p50 ms', 'p50 ratio', 'osproxy added p99 ms', 'peer added p99 ms', 'p99 ratio', 'throughput osproxy ÷ peer'],
+      rows,
+      ['r', 'r'],
+    ),
+  ];
+}
+
+const CHART_TITLES: Record<string, string> = { latency: 'Latency at the profile level', sweep: 'Latency vs concurrency', throughput: 'Throughput' };
+
+function chartsSection(charts: string[]): string[] {
+  const pngs = charts.filter((c) => c.endsWith('.png'));
+  if (pngs.length === 0) return [];
+  const out = ['## Charts', ''];
+  for (const png of pngs) {
+    const stem = png.replace(/^.*\//, '').replace(/\.png$/, '');
+    const title = CHART_TITLES[stem] ?? stem;
+    out.push(`### ${title}`, '', `![${title}](${png})`, '');
+  }
+  return out;
+}
+
+/** The Markdown report of a run; `charts` are the file names written next to it (PNGs are linked). */
+export function renderReport(profile: Profile, verdict: Verdict, charts: string[]): string {
+  const lines = [
+    `# osproxy bench: ${profile.workload}, ${formatBytes(profile.docSizeBytes)} docs, ${loopText(profile)}`,
+    '',
+    `Run started ${profile.startedAt}.`,
+    '',
+    ...environmentLines(profile),
+    ...verdictSection(verdict),
+    ...levelsSection(profile),
+    ...sweepSection(profile),
+    ...footprintSection(profile),
+    ...cpuSection(profile),
+    ...peerSection(profile),
+    ...chartsSection(charts),
+  ];
+  while (lines.at(-1) === '') lines.pop();
+  return lines.join('\n') + '\n';
+}
+
+/** A few plain lines for the terminal: the profile level's overhead, reuse, idle RSS and the verdict. */
+export function summaryLines(profile: Profile, verdict: Verdict): string[] {
+  const { workers, concurrency } = profile.profileLevel;
+  const lines = [`${profile.workload}, ${formatBytes(profile.docSizeBytes)} docs, ${loopText(profile)}, ${plural(workers, 'worker')} × concurrency ${concurrency}`];
+  const level = profileLevel(profile);
+  if (level === undefined) lines.push('profile level not measured');
+  else {
+    lines.push(
+      `added latency   p50 ${formatMs(level.overhead.addedP50)} ms   p99 ${formatMs(level.overhead.addedP99)} ms`,
+      `throughput      ${formatRps(level.proxy.throughput)} req/s via proxy, ${formatRps(level.direct.throughput)} direct (${formatRatio(level.overhead.throughputRatio)})`,
+      `pool reuse      ${level.proxy.pool === undefined ? 'not measured' : formatFraction(level.proxy.pool.reuseRate)}`,
+    );
+    if (level.peerOverhead !== undefined && profile.environment.peer !== null) {
+      lines.push(`peer (${profile.environment.peer})  added p50 ${formatMs(level.peerOverhead.addedP50)} ms   p99 ${formatMs(level.peerOverhead.addedP99)} ms   (${formatRatio(level.peerOverhead.throughputRatio)})`);
+    }
+    const errors = level.direct.errors + level.proxy.errors + (level.peer?.errors ?? 0);
+    if (errors > 0) lines.push(`errors          ${formatCount(errors)} at the profile level`);
+  }
+  const fp = profile.footprint.find((f) => f.workers === workers) ?? profile.footprint[0];
+  lines.push(`idle RSS        ${fp === undefined || missing(fp.idleRssMib) ? 'not measured' : `${formatMib(fp.idleRssMib)} (${plural(fp.workers, 'worker')})`}`);
+  const count = (p: boolean | null): number => verdict.findings.filter((f) => f.pass === p).length;
+  lines.push(`verdict         ${verdict.pass ? 'PASS' : 'FAIL'} (${count(true)} pass, ${count(false)} fail, ${count(null)} not measured)`);
+  for (const f of verdict.findings.filter((x) => x.pass === false)) {
+    lines.push(`  FAIL ${f.title}: ${formatValue(f.value, f.unit)}, threshold ${compare(f.comparison)} ${formatValue(f.threshold, f.unit)}`);
+  }
+  return lines;
+}
