@@ -17,13 +17,6 @@ function requestOptions(method: Dispatcher.HttpMethod, path: string, body: strin
   };
 }
 
-/** Sends a request, discards the body, resolves with the status: the hot path of a load loop. */
-export async function sendForStatus(pool: Pool, method: Dispatcher.HttpMethod, path: string, body: string | undefined, headers: HeaderMap): Promise<number> {
-  const res = await pool.request(requestOptions(method, path, body, headers, 'application/json'));
-  await res.body.dump();
-  return res.statusCode;
-}
-
 /** Sends a request and parses the JSON answer (setup and checks, not the measured loop). */
 export async function sendForJson(pool: Pool, method: Dispatcher.HttpMethod, path: string, body: string | undefined, headers: HeaderMap, contentType = 'application/json'): Promise<JsonResponse> {
   const res = await pool.request(requestOptions(method, path, body, headers, contentType));

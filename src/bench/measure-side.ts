@@ -58,17 +58,27 @@ export function sideResult(side: Side, outcome: RunOutcome): SideResult {
   return { side, requests: recorder.requests, errors: recorder.errors, seconds, throughput: recorder.requests / seconds, latency: recorder.histogram.summary() };
 }
 
-/** Warm-up (discarded), then the measured run; throws if the run was interrupted. */
-export async function measureSide(t: SideTarget, shape: LoadShape, ctx: SideContext): Promise<SideResult> {
-  const send = sender(t);
-  const name = `${t.side} ×${ctx.label.workers} c=${shape.concurrency}${shape.rate === undefined ? '' : ` @${shape.rate}/s`}`;
-  if (shape.warmupMs > 0) {
-    ctx.progress.run(`warm-up ${name}`);
-    await runLoad(send, shape, { durationMs: shape.warmupMs }, ctx);
-  }
-  ctx.progress.run(name);
-  const outcome = await runLoad(send, shape, shape.budget, ctx);
+function runName(t: SideTarget, shape: LoadShape, ctx: SideContext): string {
+  return `${t.side} ×${ctx.label.workers} c=${shape.concurrency}${shape.rate === undefined ? '' : ` @${shape.rate}/s`}`;
+}
+
+/** The warm-up: `warmupMs` of the same load, not recorded. */
+export async function warmUp(t: SideTarget, shape: LoadShape, ctx: SideContext): Promise<void> {
+  if (shape.warmupMs <= 0) return;
+  ctx.progress.run(`warm-up ${runName(t, shape, ctx)}`);
+  await runLoad(sender(t), shape, { durationMs: shape.warmupMs }, ctx);
+}
+
+/** The measured run, appended to samples.csv; throws if it was interrupted. */
+export async function timedRun(t: SideTarget, shape: LoadShape, ctx: SideContext): Promise<SideResult> {
+  ctx.progress.run(runName(t, shape, ctx));
+  const outcome = await runLoad(sender(t), shape, shape.budget, ctx);
   ctx.signal.throwIfAborted();
   await ctx.samples.append({ ...ctx.label, side: t.side }, outcome.recorder.samples);
   return sideResult(t.side, outcome);
+}
+
+export async function measureSide(t: SideTarget, shape: LoadShape, ctx: SideContext): Promise<SideResult> {
+  await warmUp(t, shape, ctx);
+  return timedRun(t, shape, ctx);
 }

@@ -10,7 +10,7 @@ import { overhead } from './analysis.ts';
 import type { BenchOptions } from './bench-options.ts';
 import type { BenchProxy } from './bench-proxy.ts';
 import type { HeaderMap } from './http.ts';
-import { measureSide, runLoad, sender, type LoadShape, type SideContext, type SideTarget } from './measure-side.ts';
+import { measureSide, runLoad, sender, timedRun, warmUp, type LoadShape, type SideContext, type SideTarget } from './measure-side.ts';
 import { poolDelta, readPoolCounters, type PoolCounters } from './pool-stats.ts';
 import type { Footprint, LevelResult, SideResult } from './profile.ts';
 import type { BenchProgress } from './progress.ts';
@@ -55,17 +55,11 @@ async function countersOf(pool: Pool, proxy: BenchProxy): Promise<PoolCounters |
 
 async function measureProxySide(t: SideTarget, shape: LoadShape, ctx: SideContext, proxy: BenchProxy): Promise<SideResult> {
   // Reuse is diffed around the timed run only: the warm-up opens the connections a level needs.
-  const warm = { ...shape, budget: { durationMs: shape.warmupMs }, warmupMs: 0 };
-  if (shape.warmupMs > 0) await measureWarmup(t, warm, ctx);
+  await warmUp(t, shape, ctx);
   const before = await countersOf(t.pool, proxy);
-  const result = await measureSide(t, { ...shape, warmupMs: 0 }, ctx);
+  const result = await timedRun(t, shape, ctx);
   const after = await countersOf(t.pool, proxy);
   return before === undefined || after === undefined ? result : { ...result, pool: poolDelta(before, after) };
-}
-
-async function measureWarmup(t: SideTarget, shape: LoadShape, ctx: SideContext): Promise<void> {
-  ctx.progress.run(`warm-up ${t.side} ×${ctx.label.workers} c=${shape.concurrency}`);
-  await runLoad(sender(t), shape, shape.budget, ctx);
 }
 
 async function measureLevel(ctx: WorkersContext, proxyTarget: SideTarget, proxy: BenchProxy, workers: number, concurrency: number): Promise<LevelResult> {

@@ -3,7 +3,6 @@
  * as its own Node process, found by the one JSON address line it prints first.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -81,14 +80,4 @@ export interface ProxySpawnOptions {
 export function spawnProxy(configFile: string, opts: ProxySpawnOptions = {}): Promise<BenchProcess> {
   const args = ['serve', '--config', configFile, ...(opts.workers === undefined ? [] : ['--workers', String(opts.workers)])];
   return spawnCli('proxy', args, (line) => (line as { osproxy: string[] }).osproxy[0], { entry: opts.entry, nodeArgs: opts.nodeArgs });
-}
-
-/** Resident set size of a live process in KiB (Linux /proc), or undefined when unavailable. */
-export function residentKib(pid: number): number | undefined {
-  try {
-    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match === null ? undefined : Number(match[1]);
-  } catch {
-    return undefined;
-  }
 }
