@@ -1,6 +1,6 @@
 import type { SearchableDoc } from '../types.ts';
 import { intersectOrds, unionOrds, spanOf, type MatchList } from './match-list.ts';
-import type { DocScorer } from './types.ts';
+import { withAll, type DocScorer } from './types.ts';
 
 /** A compiled bool query's parts, as its per-document scorer uses them. */
 export interface BoolParts {
@@ -117,4 +117,31 @@ class BoolRun {
     }
     return out;
   }
+}
+
+/** The per-document bool score: every must (summed), no filter miss, no must_not hit, `required` shoulds. */
+function boolDocScore(p: BoolParts): (doc: SearchableDoc) => number | undefined {
+  return (doc) => {
+    let score = p.base;
+    for (const m of p.must) {
+      const v = m(doc);
+      if (v === undefined) return undefined;
+      score += v;
+    }
+    for (const f of p.filter) if (f(doc) === undefined) return undefined;
+    for (const n of p.mustNot) if (n(doc) !== undefined) return undefined;
+    let matched = 0;
+    for (const s of p.should) {
+      const v = s(doc);
+      if (v === undefined) continue;
+      matched++;
+      score += v;
+    }
+    return matched < p.required ? undefined : score * p.boost;
+  };
+}
+
+/** A bool query's scorer: document by document, with the set-at-a-time path when one exists. */
+export function boolScorer(parts: BoolParts, docs: readonly SearchableDoc[]): DocScorer {
+  return withAll(boolDocScore(parts), boolAll(parts, docs));
 }

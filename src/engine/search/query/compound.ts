@@ -6,7 +6,7 @@ import { disMax } from './combine.ts';
 import { minimumShouldMatch } from './min-should-match.ts';
 import { boostOf, clauseList, objectBody } from './params.ts';
 import type { SearchableDoc } from '../types.ts';
-import { boolAll } from './bool-all.ts';
+import { boolScorer } from './bool-all.ts';
 import { constantList } from './match-list.ts';
 import { withAll, type DocScorer, type QueryContext } from './types.ts';
 
@@ -20,25 +20,7 @@ export function boolQuery(body: Json, ctx: QueryContext): DocScorer {
   const required = minimumShouldMatch(obj.minimum_should_match, should.length) ?? (should.length > 0 && must.length === 0 && filter.length === 0 ? 1 : 0);
   // An empty bool is match_all; a filter/must_not-only bool matches with score 0.
   const base = must.length === 0 && should.length === 0 && filter.length === 0 && mustNot.length === 0 ? 1 : 0;
-  const score = (doc: SearchableDoc): number | undefined => {
-    let score = base;
-    for (const m of must) {
-      const v = m(doc);
-      if (v === undefined) return undefined;
-      score += v;
-    }
-    for (const f of filter) if (f(doc) === undefined) return undefined;
-    for (const n of mustNot) if (n(doc) !== undefined) return undefined;
-    let matched = 0;
-    for (const s of should) {
-      const v = s(doc);
-      if (v === undefined) continue;
-      matched++;
-      score += v;
-    }
-    return matched < required ? undefined : score * boost;
-  };
-  return withAll(score, boolAll({ must, filter, should, mustNot, base, boost, required }, ctx.index.docs));
+  return boolScorer({ must, filter, should, mustNot, base, boost, required }, ctx.index.docs);
 }
 
 export function constantScoreQuery(body: Json, ctx: QueryContext): DocScorer {

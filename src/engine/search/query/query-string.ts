@@ -7,7 +7,7 @@ import { boostedFields, type BoostedField } from './multi-match.ts';
 import { parseQueryString, type QsNode } from './query-string-parser.ts';
 import { parseSimpleQueryString } from './simple-query-string-parser.ts';
 import type { SearchableDoc } from '../types.ts';
-import { boolAll } from './bool-all.ts';
+import { boolScorer } from './bool-all.ts';
 import { matchNone, withAll, type DocScorer, type QueryContext } from './types.ts';
 
 interface QsOptions {
@@ -77,24 +77,7 @@ function compileGroup(ctx: QueryContext, node: Extract<QsNode, { kind: 'group' }
   const required = msm ?? (must.length === 0 && !pureNegative ? 1 : 0);
   const boost = node.boost ?? 1;
   const base = pureNegative ? 1 : 0;
-  const score = (doc: SearchableDoc): number | undefined => {
-    let score = base;
-    for (const m of must) {
-      const v = m(doc);
-      if (v === undefined) return undefined;
-      score += v;
-    }
-    for (const n of mustNot) if (n(doc) !== undefined) return undefined;
-    let matched = 0;
-    for (const s of should) {
-      const v = s(doc);
-      if (v === undefined) continue;
-      matched++;
-      score += v;
-    }
-    return matched < required ? undefined : score * boost;
-  };
-  return withAll(score, boolAll({ must, filter: [], should, mustNot, base, boost, required }, ctx.index.docs));
+  return boolScorer({ must, filter: [], should, mustNot, base, boost, required }, ctx.index.docs);
 }
 
 function compileNode(ctx: QueryContext, node: QsNode, opts: QsOptions, top: boolean): DocScorer {
