@@ -5,7 +5,7 @@ import { assertNoReservedFields, decodeId, encodeId, injectReservedFields, strip
 import type { OpContext } from './context.ts';
 import { objectBody } from './json-body.ts';
 import { sendJson } from '../server/respond.ts';
-import { clusterFor, indexNotFound, singleIndex, targetFor } from './targets.ts';
+import { clusterFor, explainTarget, indexNotFound, singleIndex, targetFor } from './targets.ts';
 import { callUpstream, readUpstreamJson, relayedUpstreamError } from './upstream-call.ts';
 import { ensureSharedHome } from './index-admin.ts';
 
@@ -73,8 +73,7 @@ export async function indexDoc(ctx: OpContext): Promise<void> {
   const create = ctx.endpoint.spec.name === 'doc_create' || ctx.endpoint.id === undefined;
   await ensureSharedHome(ctx, target);
   await ctx.services.registry.register(ctx.binding.tenant, lindex);
-  ctx.explain.placement = target.placement;
-  ctx.explain.physical = [target.physicalIndex];
+  explainTarget(ctx, target);
   const res = await callUpstream(ctx, clusterFor(ctx, target), {
     method: 'PUT',
     path: `/${encodeURIComponent(target.physicalIndex)}/${create ? '_create' : '_doc'}/${encodeURIComponent(pid)}`,
@@ -85,32 +84,33 @@ export async function indexDoc(ctx: OpContext): Promise<void> {
   await relay(ctx, target, res.status, await readUpstreamJson(ctx, res), id, pid);
 }
 
-function registered(ctx: OpContext, lindex: string): void {
+/** GET and DELETE of one document: its registered index's target, client and physical ids, upstream path. */
+function existingDoc(ctx: OpContext): { target: Target; id: string; pid: string; path: string } {
+  const lindex = singleIndex(ctx);
   if (!ctx.services.registry.has(ctx.binding.tenant, lindex)) throw indexNotFound(lindex);
+  const target = targetFor(ctx, lindex);
+  const id = ctx.endpoint.id as string;
+  const pid = encodeId(target, ctx.binding.tenant, id);
+  explainTarget(ctx, target);
+  return { target, id, pid, path: `/${encodeURIComponent(target.physicalIndex)}/_doc/${encodeURIComponent(pid)}` };
 }
 
 /** `GET/HEAD /{i}/_doc/{id}` and `/{i}/_source/{id}`. */
 export async function getDoc(ctx: OpContext): Promise<void> {
-  const lindex = singleIndex(ctx);
-  registered(ctx, lindex);
-  const target = targetFor(ctx, lindex);
-  const id = ctx.endpoint.id as string;
-  const pid = encodeId(target, ctx.binding.tenant, id);
+  const { target, id, pid, path } = existingDoc(ctx);
   const sourceOnly = ctx.endpoint.spec.name === 'doc_source';
-  ctx.explain.placement = target.placement;
-  ctx.explain.physical = [target.physicalIndex];
   // Always GET (even for HEAD): the tenant tags in the stored source are checked before answering.
   const res = await callUpstream(ctx, clusterFor(ctx, target), {
     method: 'GET',
-    path: `/${encodeURIComponent(target.physicalIndex)}/_doc/${encodeURIComponent(pid)}`,
+    path,
     query: upstreamQuery(ctx, target),
   });
   const body = await readUpstreamJson(ctx, res);
   const foreign = isObject(body) && !belongsToTenant(ctx, target, body._source);
   if (foreign || (isObject(body) && body.found === false) || res.status === 404) {
-    if (sourceOnly) throw new ProxyError(404, 'resource_not_found_exception', 'document_not_found', `Document not found [${lindex}]/[${id}]`);
+    if (sourceOnly) throw new ProxyError(404, 'resource_not_found_exception', 'document_not_found', `Document not found [${target.lindex}]/[${id}]`);
     if (isObject(body) && body.error !== undefined && !foreign) return relay(ctx, target, res.status, body, id, pid);
-    ctx.addBytesOut(sendJson(ctx.res, 404, { _index: lindex, _id: id, found: false }, {}, ctx.method === 'HEAD'));
+    ctx.addBytesOut(sendJson(ctx.res, 404, { _index: target.lindex, _id: id, found: false }, {}, ctx.method === 'HEAD'));
     return;
   }
   if (res.status >= 400 || !isObject(body)) return relay(ctx, target, res.status, body, id, pid);
@@ -124,16 +124,10 @@ export async function getDoc(ctx: OpContext): Promise<void> {
 
 /** `DELETE /{i}/_doc/{id}`. */
 export async function deleteDoc(ctx: OpContext): Promise<void> {
-  const lindex = singleIndex(ctx);
-  registered(ctx, lindex);
-  const target = targetFor(ctx, lindex);
-  const id = ctx.endpoint.id as string;
-  const pid = encodeId(target, ctx.binding.tenant, id);
-  ctx.explain.placement = target.placement;
-  ctx.explain.physical = [target.physicalIndex];
+  const { target, id, pid, path } = existingDoc(ctx);
   const res = await callUpstream(ctx, clusterFor(ctx, target), {
     method: 'DELETE',
-    path: `/${encodeURIComponent(target.physicalIndex)}/_doc/${encodeURIComponent(pid)}`,
+    path,
     query: upstreamQuery(ctx, target),
     idempotent: false,
   });

@@ -5,7 +5,7 @@ import { isReservedField, type ReservedFields, type Target } from '../tenancy/in
 import { sendJson } from '../server/respond.ts';
 import type { OpContext } from './context.ts';
 import { objectBody } from './json-body.ts';
-import { clusterFor, indexNotFound, resolveIndices, singleIndex, targetFor } from './targets.ts';
+import { clusterFor, explainTarget, indexNotFound, resolveIndices, singleIndex, targetFor } from './targets.ts';
 import { callUpstream, mapUpstreamError, readUpstreamJson } from './upstream-call.ts';
 import type { UpstreamCluster } from '../upstream/cluster.ts';
 
@@ -106,8 +106,7 @@ export async function createIndex(ctx: OpContext): Promise<void> {
   if (ctx.services.registry.has(ctx.binding.tenant, lindex)) {
     throw new ProxyError(400, 'resource_already_exists_exception', 'index_exists', `index [${lindex}] already exists`);
   }
-  ctx.explain.placement = target.placement;
-  ctx.explain.physical = [target.physicalIndex];
+  explainTarget(ctx, target);
   if (target.placement === 'shared') await ensureSharedIndex(ctx, target, isObject(body.mappings) ? body.mappings : undefined);
   else await createDedicated(ctx, target, settings, body.mappings);
   await ctx.services.registry.register(ctx.binding.tenant, lindex);

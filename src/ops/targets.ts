@@ -122,3 +122,9 @@ export function oneCluster(ctx: OpContext, targets: Target[]): UpstreamCluster {
   }
   return clusterFor(ctx, targets[0]);
 }
+
+/** Records where a single-index request goes in its explain record. */
+export function explainTarget(ctx: OpContext, target: Target): void {
+  ctx.explain.placement = target.placement;
+  ctx.explain.physical = [target.physicalIndex];
+}

@@ -5,7 +5,7 @@ import { sendJson } from '../server/respond.ts';
 import type { OpContext } from './context.ts';
 import { mapDocResponse, upstreamQuery } from './doc.ts';
 import { objectBody } from './json-body.ts';
-import { clusterFor, singleIndex, targetFor } from './targets.ts';
+import { clusterFor, explainTarget, singleIndex, targetFor } from './targets.ts';
 import { callUpstream, readUpstreamJson, relayedUpstreamError } from './upstream-call.ts';
 import { ensureSharedHome } from './index-admin.ts';
 
@@ -54,8 +54,7 @@ export async function updateDoc(ctx: OpContext): Promise<void> {
   else checkDedicatedUpdate(body, ctx.services.config.tenancy.reserved_fields);
   await ensureSharedHome(ctx, target);
   await ctx.services.registry.register(ctx.binding.tenant, lindex);
-  ctx.explain.placement = target.placement;
-  ctx.explain.physical = [target.physicalIndex];
+  explainTarget(ctx, target);
   const res = await callUpstream(ctx, clusterFor(ctx, target), {
     method: 'POST',
     path: `/${encodeURIComponent(target.physicalIndex)}/_update/${encodeURIComponent(pid)}`,
