@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { JwtConfig, Role, TenantConfig } from '../server/config-schema.ts';
+import type { JwtConfig } from '../config/auth-schema.ts';
+import type { Role, TenantConfig } from '../config/tenant-schema.ts';
 import { BasicUsers, parseBasic } from './basic.ts';
 import { BearerTokens } from './bearer.ts';
 import { bindTenant } from './binding.ts';

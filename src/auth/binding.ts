@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { TENANT_ID } from '../server/config-schema.ts';
+import { TENANT_ID } from '../config/tenant-schema.ts';
 import { invalidTenantHeader, noTenant, tenantForbidden, tenantRequired } from './errors.ts';
 import type { Binding, Principal } from './principal.ts';
 

@@ -1,10 +1,11 @@
-import { TENANT_ID, type PrincipalConfig, type Role, type TenantConfig } from '../server/config-schema.ts';
+import { ConfigError } from '../config/config-error.ts';
+import { TENANT_ID, type PrincipalConfig, type Role, type TenantConfig } from '../config/tenant-schema.ts';
 import type { BasicUser } from './basic.ts';
 import { GrantsBuilder, type Principal, type PrincipalKind } from './principal.ts';
 import { parseScrypt } from './scrypt.ts';
 
 /** A configuration mistake found while building the lookup tables (names the place, never a secret). */
-export class AuthConfigError extends Error {
+export class AuthConfigError extends ConfigError {
   override readonly name = 'AuthConfigError';
 }
 

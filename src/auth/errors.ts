@@ -3,6 +3,8 @@
  * reason) plus osproxy's code slug, so the HTTP layer renders them like any other client error.
  * Reasons never contain a secret, a hash, a claim value or any tenant the caller did not name.
  */
+import { OsproxyError } from '../http/errors.ts';
+
 export type AuthStatus = 400 | 401 | 403 | 503;
 
 /** Sent with every data-plane 401 (RFC 7235 requires a challenge; browsers/Dashboards prompt on Basic). */
@@ -10,28 +12,16 @@ export const WWW_AUTHENTICATE = 'Basic realm="osproxy", Bearer';
 /** Challenge for the admin API, which takes operator Bearer tokens only. */
 export const OPERATOR_WWW_AUTHENTICATE = 'Bearer realm="osproxy-admin"';
 
-export class AuthError extends Error {
+export class AuthError extends OsproxyError {
   override readonly name = 'AuthError';
-  readonly status: AuthStatus;
-  readonly type: string;
-  readonly code: string;
-  readonly retryable: boolean;
+  override readonly status: AuthStatus;
   readonly wwwAuthenticate?: string;
-  /** Extra response headers (the challenge), in the shape the HTTP layer's ShapedError expects. */
-  readonly headers: Record<string, string>;
 
   constructor(status: AuthStatus, code: string, reason: string, opts: { type?: string; wwwAuthenticate?: string; retryable?: boolean } = {}) {
-    super(reason);
+    const headers: Record<string, string> = opts.wwwAuthenticate === undefined ? {} : { 'www-authenticate': opts.wwwAuthenticate };
+    super({ status, code, reason, type: opts.type ?? (status === 400 ? 'illegal_argument_exception' : 'security_exception'), retryable: opts.retryable, headers });
     this.status = status;
-    this.code = code;
-    this.type = opts.type ?? (status === 400 ? 'illegal_argument_exception' : 'security_exception');
-    this.retryable = opts.retryable ?? false;
     this.wwwAuthenticate = opts.wwwAuthenticate;
-    this.headers = opts.wwwAuthenticate === undefined ? {} : { 'www-authenticate': opts.wwwAuthenticate };
-  }
-
-  get reason(): string {
-    return this.message;
   }
 }
 

@@ -4,6 +4,7 @@ export { bindTenant, tenantHeaderOf, TENANT_HEADER } from './binding.ts';
 export { hashToken } from './bearer.ts';
 export { AuthConfigError } from './credentials.ts';
 export { AuthError, OPERATOR_WWW_AUTHENTICATE, WWW_AUTHENTICATE, type AuthStatus } from './errors.ts';
-export { OperatorAuth, OperatorSchema, OperatorsSchema, type Operator, type OperatorConfig } from './operators.ts';
+export { OperatorAuth, type Operator } from './operators.ts';
+export { OperatorSchema, OperatorsSchema, type OperatorConfig } from '../config/auth-schema.ts';
 export { ALL_ROLES, type Binding, type Grants, type Principal, type PrincipalKind, type Role } from './principal.ts';
 export { hashPassword, verifyPassword } from './scrypt.ts';

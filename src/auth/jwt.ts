@@ -10,7 +10,8 @@ import {
   type JWSHeaderParameters,
   type JWTPayload,
 } from 'jose';
-import { RoleSchema, TENANT_ID, type JwtConfig, type Role } from '../server/config-schema.ts';
+import type { JwtConfig } from '../config/auth-schema.ts';
+import { RoleSchema, TENANT_ID, type Role } from '../config/tenant-schema.ts';
 import { AuthConfigError } from './credentials.ts';
 import { AuthError, invalidCredentials, keysUnavailable, noRole } from './errors.ts';
 import { READ_ONLY, type Principal } from './principal.ts';

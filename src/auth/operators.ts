@@ -1,18 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { z } from 'zod';
 import { AuthConfigError } from './credentials.ts';
 import { AuthError, invalidCredentials, missingCredentials, OPERATOR_WWW_AUTHENTICATE } from './errors.ts';
 
 const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
 
-/** Operator credentials for the admin API (SPEC §5.5): separate from every tenant principal. */
-export const OperatorSchema = z.strictObject({
-  name: z.string().min(1),
-  token_sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex SHA-256 (osproxy token hash)'),
-});
-export const OperatorsSchema = z.array(OperatorSchema).default([]);
-export type OperatorConfig = z.infer<typeof OperatorSchema>;
 
 export interface Operator {
   name: string;

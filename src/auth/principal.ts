@@ -1,4 +1,4 @@
-import type { Role } from '../server/config-schema.ts';
+import type { Role } from '../config/tenant-schema.ts';
 
 export type { Role };
 

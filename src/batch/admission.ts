@@ -1,7 +1,7 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { EndpointName } from '../http/endpoints.ts';
-import { ProxyError } from '../http/errors.ts';
-import type { AdmissionConfig } from './admission-config.ts';
+import { rejectedExecution, type OsproxyError } from '../http/errors.ts';
+import type { AdmissionConfig } from '../config/admission-schema.ts';
 import { TenantLabels } from './tenant-labels.ts';
 import { retryAfterSeconds, TokenBucket } from './token-bucket.ts';
 
@@ -41,11 +41,8 @@ const REASONS: Record<RejectionReason, string> = {
 };
 
 /** The 429 a rejection is answered with (OpenSearch's shape, SPEC §4.7), with Retry-After. */
-export function rejectionError(r: Rejection): ProxyError {
-  return new ProxyError(429, 'rejected_execution_exception', r.reason, `${REASONS[r.reason]}; retry after ${r.retryAfter}s`, {
-    retryable: true,
-    headers: { 'retry-after': String(r.retryAfter) },
-  });
+export function rejectionError(r: Rejection): OsproxyError {
+  return rejectedExecution(r.reason, `${REASONS[r.reason]}; retry after ${r.retryAfter}s`, r.retryAfter);
 }
 
 class AdmissionMetrics {

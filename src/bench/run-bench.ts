@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
-import { BENCH_BUILD_DIR, bundleCli } from '../cli/bundle.ts';
+import { BENCH_BUILD_DIR, bundleCli } from '../build/bundle.ts';
 import { sweepSummaries } from './analysis.ts';
 import type { BenchOptions } from './bench-options.ts';
 import { startBenchProxy, type BenchProxy } from './bench-proxy.ts';

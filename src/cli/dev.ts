@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { hashToken } from '../auth/index.ts';
-import { parseConfig } from '../server/load-config.ts';
+import { parseConfig } from '../config/load.ts';
 import { startProxy } from '../server/proxy-server.ts';
 import { stopOnSignals } from './serve.ts';
 

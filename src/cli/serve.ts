@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import type { OsproxyConfig } from '../server/config.ts';
-import { ConfigError, loadConfig, type FlagLayer } from '../server/load-config.ts';
+import type { OsproxyConfig } from '../config/schema.ts';
+import { ConfigError, loadConfig, type FlagLayer } from '../config/load.ts';
 import { startProxy, type RunningProxy } from '../server/proxy-server.ts';
 import { isProxyWorker, runPrimary, runWorker } from '../server/workers.ts';
 
@@ -65,7 +65,7 @@ export function serveCommand(): Command {
           process.exit(1);
         }
         if (e instanceof ConfigError) {
-          console.error(e.message);
+          console.error(e.message.startsWith('config: ') ? e.message : `config: ${e.message}`);
           process.exit(2);
         }
         throw e;

@@ -47,5 +47,12 @@ export function tokenCommand(io: TokenIo = defaultIo()): Command {
       io.out(`token: ${secret}\ntoken_sha256: ${hashToken(secret)}\n`);
     });
 
+  token
+    .command('key')
+    .description('print a new random key (32 bytes, base64) for tenancy.cursor_key_b64')
+    .action(() => {
+      io.out(`cursor_key_b64: ${randomBytes(32).toString('base64')}\n`);
+    });
+
   return token;
 }

@@ -1,6 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import { AggregatorRegistry, type Registry } from 'prom-client';
-import { ProxyError } from '../http/errors.ts';
+import { unavailable as unavailableError, type OsproxyError } from '../http/errors.ts';
 import type { ProxyMetrics } from './metrics.ts';
 
 /*
@@ -87,8 +87,8 @@ function gather(id: number, workers: Worker[], collections: Map<number, (from: W
   }).then((all) => AggregatorRegistry.aggregate(all).metrics());
 }
 
-function unavailable(detail: string): ProxyError {
-  return new ProxyError(503, 'unavailable_exception', 'metrics_unavailable', `the workers' metrics could not be collected: ${detail}`, { retryable: true });
+function unavailable(detail: string): OsproxyError {
+  return unavailableError('metrics_unavailable', `the workers' metrics could not be collected: ${detail}`);
 }
 
 /**

@@ -9,6 +9,8 @@ export interface ExplainRecord {
   placement?: string;
   cluster?: string;
   physical?: string[];
+  /** The placement epoch the request was routed under (SPEC §5.3). */
+  epoch?: number;
   rewrites: string[];
   status?: number;
   timings_ms: Record<string, number>;

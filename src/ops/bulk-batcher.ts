@@ -5,12 +5,11 @@
  * window; adding to a full batch waits for a free slot, which stops the reader (client backpressure).
  */
 import { isObject, type JsonObject } from '../core/json.ts';
-import { ProxyError, type ShapedError } from '../http/errors.ts';
+import { asClientError, badGateway, OsproxyError } from '../http/errors.ts';
 import { TaskWindow } from '../batch/window.ts';
-import { toShaped } from '../server/respond.ts';
 import type { Target } from '../tenancy/index.ts';
 import type { OpContext } from './context.ts';
-import { ensureSharedHome } from './index-admin.ts';
+import { ensureSharedHome } from './shared-home.ts';
 import { itemError, mapItem, type Item } from './bulk-parse.ts';
 import { clusterFor } from './targets.ts';
 import { callUpstream, readUpstreamJson } from './upstream-call.ts';
@@ -85,7 +84,7 @@ export class BulkBatcher {
   }
 
   /** Fails every item not yet handed to the upstream (the request broke off mid-stream). */
-  failPending(e: ShapedError): void {
+  failPending(e: OsproxyError): void {
     for (const batch of this.batches.values()) batch.items.forEach((item, i) => this.onResult(batch.positions[i], itemError(item, e, this.ctx.id)));
     this.batches.clear();
   }
@@ -106,7 +105,7 @@ export class BulkBatcher {
     const ctx = this.ctx;
     for (const item of batch.items) {
       if (item.action === 'delete' || this.registered.has(item.lindex)) continue;
-      this.registered.set(item.lindex, ctx.services.registry.register(ctx.binding.tenant, item.lindex));
+      this.registered.set(item.lindex, ctx.services.registry.register(ctx.scope.tenant, item.lindex));
     }
     await Promise.all(batch.items.filter((i) => i.action !== 'delete').map((i) => this.registered.get(i.lindex)));
     const key = `${batch.target.cluster}\u0000${batch.target.physicalIndex}`;
@@ -128,11 +127,11 @@ export class BulkBatcher {
       const answer = await readUpstreamJson(ctx, res);
       const upstreamItems = isObject(answer) && Array.isArray(answer.items) ? answer.items : [];
       if (res.status >= 400 || upstreamItems.length !== batch.items.length) {
-        throw new ProxyError(502, 'bad_gateway_exception', 'upstream_bulk_failed', 'the upstream refused the bulk request');
+        throw badGateway('upstream_bulk_failed', 'the upstream refused the bulk request');
       }
       batch.items.forEach((item, i) => this.onResult(batch.positions[i], mapItem(ctx, item, upstreamItems[i])));
     } catch (e) {
-      batch.items.forEach((item, i) => this.onResult(batch.positions[i], itemError(item, toShaped(e), ctx.id)));
+      batch.items.forEach((item, i) => this.onResult(batch.positions[i], itemError(item, asClientError(e), ctx.id)));
     }
   }
 }

@@ -1,12 +1,10 @@
 /** `_bulk` items: action-line parsing, per-item tenancy rewrite, per-item answers. */
 import { randomBytes } from 'node:crypto';
 import { isObject, MAX_JSON_DEPTH, nestsDeeperThan, type Json, type JsonObject } from '../core/json.ts';
-import { errorBody, ProxyError, type ShapedError } from '../http/errors.ts';
+import { asClientError, badGateway, errorBody, illegalArgument, OsproxyError, validationFailed } from '../http/errors.ts';
 import { assertNoReservedFields, encodeId, injectReservedFields, stripReservedFields, type Target } from '../tenancy/index.ts';
-import { toShaped } from '../server/respond.ts';
 import type { OpContext } from './context.ts';
-import { targetFor } from './targets.ts';
-import { checkDedicatedUpdate, sharedUpdateBody } from './update.ts';
+import { checkDedicatedUpdate, sharedUpdateBody } from './update-body.ts';
 import { mapUpstreamError } from './upstream-call.ts';
 
 export const ACTIONS = ['index', 'create', 'update', 'delete'] as const;
@@ -21,11 +19,11 @@ export interface Item {
   target?: Target;
   pid?: string;
   lines?: string[];
-  error?: ShapedError;
+  error?: OsproxyError;
 }
 
-export function malformed(line: number, detail: string): ProxyError {
-  return new ProxyError(400, 'illegal_argument_exception', 'malformed_bulk', `Malformed action/metadata line [${line}], ${detail}`);
+export function malformed(line: number, detail: string): OsproxyError {
+  return illegalArgument('malformed_bulk', `Malformed action/metadata line [${line}], ${detail}`);
 }
 
 /** One NDJSON line parsed; undefined when malformed or nested too deep to handle safely. */
@@ -69,46 +67,46 @@ export function looksLikeAction(text: string): boolean {
 function prepareDoc(ctx: OpContext, action: Action, raw: string | undefined, target: Target): string | undefined {
   if (raw === undefined) return undefined;
   const doc = parseLine(raw);
-  if (!isObject(doc)) throw new ProxyError(400, 'mapper_parsing_exception', 'malformed_document', 'failed to parse the document line');
-  const reserved = ctx.services.config.tenancy.reserved_fields;
+  if (!isObject(doc)) throw new OsproxyError({ status: 400, type: 'mapper_parsing_exception', code: 'malformed_document', reason: 'failed to parse the document line' });
+  const reserved = ctx.scope.reserved;
   if (action === 'update') {
-    if (target.placement === 'shared') return JSON.stringify(sharedUpdateBody(doc, ctx, target.lindex));
+    if (target.placement === 'shared') return JSON.stringify(sharedUpdateBody(doc, ctx.scope, target.lindex));
     checkDedicatedUpdate(doc, reserved);
     return raw;
   }
   assertNoReservedFields(doc, reserved, 'document');
-  return target.placement === 'shared' ? JSON.stringify(injectReservedFields(doc, ctx.binding.tenant, target.lindex, reserved)) : raw;
+  return target.placement === 'shared' ? JSON.stringify(injectReservedFields(doc, ctx.scope.tenant, target.lindex, reserved)) : raw;
 }
 
 export function prepareItem(ctx: OpContext, p: ParsedAction): Item {
-  const lindex = typeof p.meta._index === 'string' ? p.meta._index : ctx.endpoint.index;
+  const lindex = typeof p.meta._index === 'string' ? p.meta._index : ctx.scope.defaultIndex();
   const item: Item = { action: p.action, lindex: lindex ?? '' };
   try {
-    if (lindex === undefined) throw new ProxyError(400, 'action_request_validation_exception', 'index_missing', 'Validation Failed: 1: index is missing;');
+    if (lindex === undefined) throw validationFailed('index_missing', 'Validation Failed: 1: index is missing;');
     for (const key of Object.keys(p.meta)) {
-      if (!META_KEYS.has(key)) throw new ProxyError(400, 'illegal_argument_exception', 'bulk_meta_not_allowed', `bulk action parameter [${key}] is not allowed`);
+      if (!META_KEYS.has(key)) throw illegalArgument('bulk_meta_not_allowed', `bulk action parameter [${key}] is not allowed`);
     }
-    const target = targetFor(ctx, lindex);
+    const target = ctx.scope.target(lindex);
     const given = p.meta._id === undefined || p.meta._id === null ? undefined : String(p.meta._id);
     if (given === undefined && (p.action === 'update' || p.action === 'delete')) {
-      throw new ProxyError(400, 'action_request_validation_exception', 'id_missing', 'Validation Failed: 1: id is missing;');
+      throw validationFailed('id_missing', 'Validation Failed: 1: id is missing;');
     }
     item.id = given ?? randomBytes(15).toString('base64url');
     item.target = target;
-    item.pid = encodeId(target, ctx.binding.tenant, item.id);
+    item.pid = encodeId(target, ctx.scope.tenant, item.id);
     const meta: JsonObject = { ...p.meta, _index: target.physicalIndex, _id: item.pid };
     if (target.placement === 'shared') delete meta.routing;
-    if (target.routing === 'tenant') meta.routing = ctx.binding.tenant;
+    if (target.routing === 'tenant') meta.routing = ctx.scope.tenant;
     const action = p.action === 'index' && given === undefined ? 'create' : p.action;
     const doc = prepareDoc(ctx, p.action, p.doc, target);
     item.lines = doc === undefined ? [JSON.stringify({ [action]: meta })] : [JSON.stringify({ [action]: meta }), doc];
   } catch (e) {
-    item.error = toShaped(e);
+    item.error = asClientError(e);
   }
   return item;
 }
 
-export function itemError(item: Item, e: ShapedError, requestId: string): JsonObject {
+export function itemError(item: Item, e: OsproxyError, requestId: string): JsonObject {
   const body = errorBody(e, requestId);
   const out: JsonObject = { _index: item.lindex, status: e.status, error: { type: body.error.type, reason: body.error.reason } };
   if (item.id !== undefined) out._id = item.id;
@@ -117,11 +115,11 @@ export function itemError(item: Item, e: ShapedError, requestId: string): JsonOb
 
 export function mapItem(ctx: OpContext, item: Item, upstream: Json): JsonObject {
   const entry = isObject(upstream) ? Object.values(upstream)[0] : undefined;
-  if (!isObject(entry) || item.target === undefined) return itemError(item, new ProxyError(502, 'bad_gateway_exception', 'upstream_bad_response', 'missing item in the upstream bulk response'), ctx.id);
+  if (!isObject(entry) || item.target === undefined) return itemError(item, badGateway('upstream_bad_response', 'missing item in the upstream bulk response'), ctx.id);
   const mapped = mapUpstreamError(entry, [item.target], new Map([[item.pid as string, item.id as string]]));
   const out: JsonObject = { ...(isObject(mapped) ? mapped : {}), _index: item.lindex, _id: item.id as string };
   if (isObject(entry.get) && isObject(entry.get._source)) {
-    out.get = { ...entry.get, _source: stripReservedFields(entry.get._source, ctx.services.config.tenancy.reserved_fields) };
+    out.get = { ...entry.get, _source: stripReservedFields(entry.get._source, ctx.scope.reserved) };
   }
   return { [item.action]: out };
 }

@@ -3,18 +3,21 @@
  * (`took`/`errors` last because they are known only at the end; JSON key order carries no meaning).
  * Only results that arrive ahead of an earlier, unfinished position are held.
  */
+import { PassThrough } from 'node:stream';
 import { isObject, type JsonObject } from '../core/json.ts';
-import type { OpContext } from './context.ts';
 
 const CHUNK = 64 * 1024;
 
 export class OrderedItems {
+  /** The answer's bytes, streamed to the client from `begin()` on (with backpressure). */
+  readonly stream = new PassThrough();
   private readonly ready = new Map<number, JsonObject>();
   private next = 0;
   private started = false;
   errors = false;
 
-  constructor(private readonly ctx: OpContext) {}
+  /** `onBegin` is told once the answer has begun: from then on the client gets a 200. */
+  constructor(private readonly onBegin: () => void) {}
 
   /** Results held because an earlier position is still open (or the answer has not begun). */
   get held(): number {
@@ -36,24 +39,23 @@ export class OrderedItems {
   begin(): void {
     if (this.started) return;
     this.started = true;
-    const res = this.ctx.res;
-    res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8' });
+    this.onBegin();
     this.write('{"items":[');
     this.pump();
   }
 
   /** Waits while the client is not reading the answer (backpressure on the request too). */
   async drained(): Promise<void> {
-    const res = this.ctx.res;
-    if (!res.writableNeedDrain || res.destroyed) return;
+    const out = this.stream;
+    if (!out.writableNeedDrain || out.destroyed) return;
     await new Promise<void>((resolve) => {
       const done = (): void => {
-        res.off('drain', done);
-        res.off('close', done);
+        out.off('drain', done);
+        out.off('close', done);
         resolve();
       };
-      res.on('drain', done);
-      res.on('close', done);
+      out.on('drain', done);
+      out.on('close', done);
     });
   }
 
@@ -61,7 +63,7 @@ export class OrderedItems {
     this.begin();
     this.pump();
     this.write(`],"took":${tookMs},"errors":${this.errors}}`);
-    this.ctx.res.end();
+    this.stream.end();
   }
 
   private pump(): void {
@@ -79,9 +81,7 @@ export class OrderedItems {
   }
 
   private write(text: string): void {
-    const res = this.ctx.res;
-    if (res.destroyed) return;
-    res.write(text);
-    this.ctx.addBytesOut(Buffer.byteLength(text));
+    if (this.stream.destroyed) return;
+    this.stream.write(text);
   }
 }

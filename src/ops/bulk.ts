@@ -13,38 +13,48 @@
  *   answer has begun), it cannot: the items not yet sent and the malformed line itself fail per
  *   item, the rest of the body is read and discarded unparsed, and `errors` is true.
  */
-import { ProxyError, type ShapedError } from '../http/errors.ts';
-import { toShaped } from '../server/respond.ts';
+import { asClientError, illegalArgument, OsproxyError, validationFailed } from '../http/errors.ts';
 import { ndjsonLines } from '../stream/ndjson-lines.ts';
 import { BulkBatcher } from './bulk-batcher.ts';
 import { itemError, looksLikeAction, parseAction, prepareItem, type Item, type ParsedAction } from './bulk-parse.ts';
 import { OrderedItems } from './bulk-response.ts';
 import type { OpContext } from './context.ts';
+import { streamReply, type Reply } from '../http/reply.ts';
 import { checkContentType, utf8Text } from './json-body.ts';
 
 /** Results held before the answer begins, past which it begins anyway (memory stays bounded). */
 const MAX_HELD_BEFORE_COMMIT = 10_000;
 
-function lineTooLong(lineNo: number, max: number): ProxyError {
-  return new ProxyError(400, 'illegal_argument_exception', 'bulk_line_too_long', `bulk line [${lineNo}] is longer than the limit of [${max}] bytes`);
+function lineTooLong(lineNo: number, max: number): OsproxyError {
+  return illegalArgument('bulk_line_too_long', `bulk line [${lineNo}] is longer than the limit of [${max}] bytes`);
 }
 
 /** The item shell of an action that failed before its tenancy rewrite. */
 function shellOf(ctx: OpContext, p: ParsedAction | undefined): Item {
-  const lindex = p !== undefined && typeof p.meta._index === 'string' ? p.meta._index : (ctx.endpoint.index ?? '');
+  const lindex = p !== undefined && typeof p.meta._index === 'string' ? p.meta._index : (ctx.scope.defaultIndex() ?? '');
   const id = p?.meta._id;
   return { action: p?.action ?? 'index', lindex, id: id === undefined || id === null ? undefined : String(id) };
 }
 
-export async function bulk(ctx: OpContext): Promise<void> {
+/** Resolves with the streamed 200 answer once it begins; a request-level error before that rejects. */
+export function bulk(ctx: OpContext): Promise<Reply> {
+  return new Promise<Reply>((resolve, reject) => {
+    const out = new OrderedItems(() => resolve(streamReply(200, out.stream)));
+    runBulk(ctx, out).catch((e: unknown) => {
+      if (!out.committed) reject(e);
+      else out.stream.destroy(e instanceof Error ? e : new Error(String(e)));
+    });
+  });
+}
+
+async function runBulk(ctx: OpContext, out: OrderedItems): Promise<void> {
   const started = Date.now();
   checkContentType(ctx);
   const limits = ctx.services.config.limits;
   const maxLineBytes = limits.max_bulk_line_bytes ?? limits.max_body_bytes;
-  const out = new OrderedItems(ctx);
   const batcher = new BulkBatcher(ctx, { docs: limits.bulk_batch_docs, bytes: limits.bulk_batch_bytes, window: limits.bulk_window }, (pos, entry) => out.set(pos, entry), () => out.begin());
   let pos = 0;
-  const fail = (p: ParsedAction | undefined, e: ShapedError): void => out.set(pos++, itemError(shellOf(ctx, p), e, ctx.id));
+  const fail = (p: ParsedAction | undefined, e: OsproxyError): void => out.set(pos++, itemError(shellOf(ctx, p), e, ctx.id));
   const accept = async (p: ParsedAction): Promise<void> => {
     const item = prepareItem(ctx, p);
     if (item.error !== undefined) out.set(pos++, itemError(item, item.error, ctx.id));
@@ -55,7 +65,7 @@ export async function bulk(ctx: OpContext): Promise<void> {
   const breakOff = (e: unknown, p?: ParsedAction): void => {
     if (!out.committed) throw e;
     broken = true;
-    const shaped = toShaped(e);
+    const shaped = asClientError(e);
     batcher.failPending(shaped);
     fail(p, shaped);
   };
@@ -100,9 +110,9 @@ export async function bulk(ctx: OpContext): Promise<void> {
     await out.drained();
   }
   if (pending !== undefined && !broken) {
-    breakOff(new ProxyError(400, 'illegal_argument_exception', 'malformed_bulk', 'The bulk request must be terminated by a newline [\\n]'), pending);
+    breakOff(illegalArgument('malformed_bulk', 'The bulk request must be terminated by a newline [\\n]'), pending);
   }
-  if (pos === 0) throw new ProxyError(400, 'action_request_validation_exception', 'no_requests', 'Validation Failed: 1: no requests added;');
+  if (pos === 0) throw validationFailed('no_requests', 'Validation Failed: 1: no requests added;');
   await batcher.finish();
   out.end(Date.now() - started);
 }

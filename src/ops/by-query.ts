@@ -1,25 +1,23 @@
 import { isObject, type Json, type JsonObject } from '../core/json.ts';
-import { ProxyError } from '../http/errors.ts';
+import { illegalArgument } from '../http/errors.ts';
+import { jsonReply, type Reply } from '../http/reply.ts';
 import { checkSearchParams, decodeId, rewriteByQueryBody, splitSharedId, type Target } from '../tenancy/index.ts';
-import { sendJson } from '../server/respond.ts';
 import type { OpContext } from './context.ts';
 import { objectBody } from './json-body.ts';
-import { oneCluster } from './targets.ts';
+import { explainTargets, oneCluster } from './targets.ts';
 import { callUpstream, mapUpstreamError, readUpstreamJson, relayedUpstreamError } from './upstream-call.ts';
-import { foldQueryString, physicalPath, searchScope, searchTargets } from './search.ts';
+import { foldQueryString, physicalPath, QUERY_STRING_PARAMS, searchTargets, tenantRouted } from './search-request.ts';
 
-/** Folded into the body (`q=` → query_string inside the wrap), never forwarded as such. */
-const FOLDED = new Set(['q', 'df', 'default_operator', 'analyzer', 'lenient']);
 /** Not forwarded upstream: `routing` is osproxy's (tenant) and `filter_path` could hide the shape we map. */
 const NOT_FORWARDED = new Set(['routing', 'filter_path']);
 
 function upstreamParams(ctx: OpContext, targets: Target[]): URLSearchParams {
   const q = new URLSearchParams();
   for (const [k, v] of ctx.query) {
-    if (FOLDED.has(k) || NOT_FORWARDED.has(k)) continue;
+    if (QUERY_STRING_PARAMS.includes(k) || NOT_FORWARDED.has(k)) continue;
     q.append(k, v);
   }
-  if (targets.every((t) => t.placement === 'shared' && t.routing === 'tenant')) q.set('routing', ctx.binding.tenant);
+  if (tenantRouted(targets)) q.set('routing', ctx.scope.tenant);
   return q;
 }
 
@@ -66,21 +64,18 @@ export function mapByQueryFailure(tenant: string, failure: Json, targets: Target
 
 function handler(kind: 'delete' | 'update') {
   const what = kind === 'delete' ? 'the delete_by_query request' : 'the update_by_query request';
-  return async (ctx: OpContext): Promise<void> => {
+  return async (ctx: OpContext): Promise<Reply> => {
     if (ctx.query.get('wait_for_completion') !== null && ctx.query.get('wait_for_completion') !== 'true') {
-      throw new ProxyError(400, 'illegal_argument_exception', 'async_by_query_refused', 'osproxy runs by-query requests synchronously: only wait_for_completion=true is supported (tasks are not served to tenants)');
+      throw illegalArgument('async_by_query_refused', 'osproxy runs by-query requests synchronously: only wait_for_completion=true is supported (tasks are not served to tenants)');
     }
     const targets = searchTargets(ctx);
     const body = foldQueryString(ctx, (await objectBody(ctx, what, false)) ?? {});
-    if (targets.length === 0) {
-      ctx.addBytesOut(sendJson(ctx.res, 200, emptyAnswer(kind)));
-      return;
-    }
-    const scope = searchScope(ctx, targets);
+    if (targets.length === 0) return jsonReply(200, emptyAnswer(kind));
+    const scope = ctx.scope.searchScope(targets);
     checkSearchParams(ctx.query, scope);
     const cluster = oneCluster(ctx, targets);
     const rewritten = rewriteByQueryBody(body, scope);
-    ctx.explain.physical = [...new Set(targets.map((t) => t.physicalIndex))];
+    explainTargets(ctx, targets);
     ctx.explain.rewrites.push('by_query_wrap');
     const res = await callUpstream(ctx, cluster, {
       method: 'POST',
@@ -90,14 +85,11 @@ function handler(kind: 'delete' | 'update') {
       idempotent: false,
     });
     const answer = await readUpstreamJson(ctx, res);
-    if (!isObject(answer) || answer.error !== undefined) {
-      ctx.addBytesOut(sendJson(ctx.res, res.status, relayedUpstreamError(ctx, res.status, answer, targets)));
-      return;
-    }
+    if (!isObject(answer) || answer.error !== undefined) return jsonReply(res.status, relayedUpstreamError(ctx, res.status, answer, targets));
     const out: JsonObject = { ...answer };
-    if (Array.isArray(answer.failures)) out.failures = answer.failures.map((f) => mapByQueryFailure(ctx.binding.tenant, f, targets));
+    if (Array.isArray(answer.failures)) out.failures = answer.failures.map((f) => mapByQueryFailure(ctx.scope.tenant, f, targets));
     if (typeof out.task === 'string') delete out.task;
-    ctx.addBytesOut(sendJson(ctx.res, res.status, out));
+    return jsonReply(res.status, out);
   };
 }
 

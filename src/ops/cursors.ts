@@ -3,29 +3,26 @@
  * against the caller on the way in (SPEC §4.3). A forged, tampered or foreign id gets the same 404
  * as an expired one, so an id never reveals that it belongs to someone else.
  */
-import { ProxyError } from '../http/errors.ts';
+import { illegalArgument, notFound, OsproxyError } from '../http/errors.ts';
 import { sealCursor, unsealCursor, type CursorKind, type CursorPayload } from '../tenancy/cursor-seal.ts';
 import type { Target } from '../tenancy/index.ts';
 import type { UpstreamCluster } from '../upstream/cluster.ts';
 import type { OpContext } from './context.ts';
+import { MIN_CURSOR_KEY_BYTES } from '../config/schema.ts';
 import { cursorRegistry, keepAliveMs } from './cursor-registry.ts';
-import { targetFor } from './targets.ts';
-
-const MIN_KEY_BYTES = 32;
 
 /** The cursor key; without one every cursor request is refused (400 `cursor_key_missing`). */
 export function cursorKey(ctx: OpContext): Buffer {
-  const b64 = ctx.services.config.tenancy.cursor_key_b64;
-  const key = b64 === undefined ? undefined : Buffer.from(b64, 'base64');
-  if (key === undefined || key.length < MIN_KEY_BYTES) {
-    throw new ProxyError(400, 'illegal_argument_exception', 'cursor_key_missing',
-      `scroll and point-in-time requests need a cursor sealing key: the operator must set tenancy.cursor_key_b64 (base64 of at least ${MIN_KEY_BYTES} random bytes, the same on every instance)`);
+  const key = ctx.scope.settings.cursorKey;
+  if (key === undefined) {
+    throw illegalArgument('cursor_key_missing',
+      `scroll and point-in-time requests need a cursor sealing key: the operator must set tenancy.cursor_key_b64 (base64 of at least ${MIN_CURSOR_KEY_BYTES} random bytes, the same on every instance)`);
   }
   return key;
 }
 
-export function cursorMissing(): ProxyError {
-  return new ProxyError(404, 'search_context_missing_exception', 'search_context_missing', 'No search context found for the given id');
+export function cursorMissing(): OsproxyError {
+  return notFound('search_context_missing_exception', 'search_context_missing', 'No search context found for the given id');
 }
 
 /** An unsealed cursor of the caller, with its targets rebuilt from its logical indexes. */
@@ -39,12 +36,12 @@ export interface OpenCursor {
 /** The caller's cursor of the given kind, or undefined (bad MAC, other tenant, stale placement). */
 export function tryOpenCursor(ctx: OpContext, key: Buffer, kind: CursorKind, sealed: string): OpenCursor | undefined {
   const payload = unsealCursor(key, sealed);
-  if (payload === undefined || payload.k !== kind || payload.t !== ctx.binding.tenant) return undefined;
+  if (payload === undefined || payload.k !== kind || payload.t !== ctx.scope.tenant) return undefined;
   const cluster = ctx.services.clusters.get(payload.c);
   if (cluster === undefined || payload.l.length === 0) return undefined;
   let targets: Target[];
   try {
-    targets = payload.l.map((l) => targetFor(ctx, l));
+    targets = payload.l.map((l) => ctx.scope.target(l));
   } catch {
     return undefined;
   }
@@ -67,13 +64,13 @@ export function issueCursor(ctx: OpContext, kind: CursorKind, targets: Target[],
     v: 1,
     k: kind,
     c: targets[0].cluster,
-    t: ctx.binding.tenant,
+    t: ctx.scope.tenant,
     l: targets.map((t) => t.lindex),
     p: [...new Set(targets.map((t) => t.physicalIndex))],
     id: upstreamId,
   };
   const sealed = sealCursor(cursorKey(ctx), payload);
-  cursorRegistry(ctx.services).remember(ctx.binding.tenant, kind, sealed, keepAliveMs(keepAlive));
+  cursorRegistry(ctx.services).remember(ctx.scope.tenant, kind, sealed, keepAliveMs(keepAlive));
   return sealed;
 }
 
@@ -89,7 +86,7 @@ export function namedCursors(ctx: OpContext, kind: CursorKind, ids: string[]): {
   const key = cursorKey(ctx);
   const all = ids.includes('_all');
   const registry = cursorRegistry(ctx.services);
-  const named = all ? registry.list(ctx.binding.tenant, kind) : ids;
+  const named = all ? registry.list(ctx.scope.tenant, kind) : ids;
   const open: OpenCursor[] = [];
   const unknown: string[] = [];
   for (const id of named) {

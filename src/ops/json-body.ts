@@ -1,5 +1,5 @@
 import { isObject, MAX_JSON_DEPTH, nestsDeeperThan, type Json, type JsonObject } from '../core/json.ts';
-import { ProxyError } from '../http/errors.ts';
+import { OsproxyError, parseFailed } from '../http/errors.ts';
 import type { OpContext } from './context.ts';
 
 const JSON_TYPES = ['application/json', 'application/x-ndjson', 'text/plain', 'application/vnd.opensearch+json'];
@@ -10,7 +10,7 @@ export function checkContentType(ctx: OpContext): void {
   if (ct === undefined) return;
   const base = ct.split(';')[0].trim().toLowerCase();
   if (!JSON_TYPES.includes(base)) {
-    throw new ProxyError(406, 'content_type_exception', 'unsupported_content_type', `Content-Type header [${ct.slice(0, 100)}] is not supported`);
+    throw new OsproxyError({ status: 406, type: 'content_type_exception', code: 'unsupported_content_type', reason: `Content-Type header [${ct.slice(0, 100)}] is not supported` });
   }
 }
 
@@ -21,12 +21,12 @@ export function utf8Text(raw: Buffer): string {
   try {
     return UTF8.decode(raw);
   } catch {
-    throw new ProxyError(400, 'parse_exception', 'invalid_utf8', 'request body is not valid UTF-8');
+    throw parseFailed('invalid_utf8', 'request body is not valid UTF-8');
   }
 }
 
-function tooDeep(): ProxyError {
-  return new ProxyError(400, 'parse_exception', 'json_too_deep', `request body nests objects or arrays deeper than ${MAX_JSON_DEPTH} levels`);
+function tooDeep(): OsproxyError {
+  return parseFailed('json_too_deep', `request body nests objects or arrays deeper than ${MAX_JSON_DEPTH} levels`);
 }
 
 /** The request body parsed as JSON; undefined when empty. Malformed JSON is a 400 parse error. */
@@ -40,7 +40,7 @@ export async function jsonBody(ctx: OpContext): Promise<Json | undefined> {
   try {
     return JSON.parse(text) as Json;
   } catch (e) {
-    throw new ProxyError(400, 'parse_exception', 'malformed_json', `request body is not valid JSON: ${(e as Error).message.slice(0, 200)}`);
+    throw parseFailed('malformed_json', `request body is not valid JSON: ${(e as Error).message.slice(0, 200)}`);
   }
 }
 
@@ -48,9 +48,9 @@ export async function jsonBody(ctx: OpContext): Promise<Json | undefined> {
 export async function objectBody(ctx: OpContext, what: string, required: boolean): Promise<JsonObject | undefined> {
   const body = await jsonBody(ctx);
   if (body === undefined) {
-    if (required) throw new ProxyError(400, 'parse_exception', 'body_required', `request body is required: ${what}`);
+    if (required) throw parseFailed('body_required', `request body is required: ${what}`);
     return undefined;
   }
-  if (!isObject(body)) throw new ProxyError(400, 'parse_exception', 'body_not_object', `request body must be a JSON object: ${what}`);
+  if (!isObject(body)) throw parseFailed('body_not_object', `request body must be a JSON object: ${what}`);
   return body;
 }

@@ -1,10 +1,10 @@
 import { isObject, type Json, type JsonObject } from '../core/json.ts';
-import { ProxyError } from '../http/errors.ts';
+import { validationFailed } from '../http/errors.ts';
+import { jsonReply, type Reply } from '../http/reply.ts';
 import { encodeId, stripReservedFields, type Target } from '../tenancy/index.ts';
-import { sendJson } from '../server/respond.ts';
 import type { OpContext } from './context.ts';
 import { objectBody } from './json-body.ts';
-import { clusterFor, targetFor } from './targets.ts';
+import { clusterFor } from './targets.ts';
 import { callUpstream, readUpstreamJson } from './upstream-call.ts';
 
 interface DocRef {
@@ -16,19 +16,19 @@ interface DocRef {
 }
 
 function refsOf(ctx: OpContext, body: JsonObject): DocRef[] {
-  const fallback = ctx.endpoint.index;
+  const fallback = ctx.scope.defaultIndex();
   if (Array.isArray(body.ids)) {
-    if (fallback === undefined) throw new ProxyError(400, 'action_request_validation_exception', 'index_missing', 'Validation Failed: 1: index is missing for doc 0;');
+    if (fallback === undefined) throw validationFailed('index_missing', 'Validation Failed: 1: index is missing for doc 0;');
     return body.ids.map((id) => ({ lindex: fallback, id: String(id) }));
   }
   if (!Array.isArray(body.docs) || body.docs.length === 0) {
-    throw new ProxyError(400, 'action_request_validation_exception', 'no_documents', 'Validation Failed: 1: no documents to get;');
+    throw validationFailed('no_documents', 'Validation Failed: 1: no documents to get;');
   }
   return body.docs.map((d, i) => {
     const doc = isObject(d) ? d : {};
     const lindex = typeof doc._index === 'string' ? doc._index : fallback;
     if (lindex === undefined || doc._id === undefined) {
-      throw new ProxyError(400, 'action_request_validation_exception', 'doc_incomplete', `Validation Failed: 1: index or id is missing for doc ${i};`);
+      throw validationFailed('doc_incomplete', `Validation Failed: 1: index or id is missing for doc ${i};`);
     }
     return { lindex, id: String(doc._id), source: doc._source };
   });
@@ -37,7 +37,7 @@ function refsOf(ctx: OpContext, body: JsonObject): DocRef[] {
 function upstreamDoc(ctx: OpContext, ref: DocRef): JsonObject {
   const target = ref.target as Target;
   const doc: JsonObject = { _index: target.physicalIndex, _id: ref.pid as string };
-  if (target.routing === 'tenant') doc.routing = ctx.binding.tenant;
+  if (target.routing === 'tenant') doc.routing = ctx.scope.tenant;
   if (ref.source !== undefined) doc._source = ref.source;
   return doc;
 }
@@ -46,23 +46,23 @@ function mapDoc(ctx: OpContext, ref: DocRef, up: Json | undefined): JsonObject {
   if (!isObject(up) || up.found !== true) return { _index: ref.lindex, _id: ref.id, found: false };
   const out: JsonObject = { ...up, _index: ref.lindex, _id: ref.id };
   delete out._routing;
-  if (isObject(out._source)) out._source = stripReservedFields(out._source, ctx.services.config.tenancy.reserved_fields);
+  if (isObject(out._source)) out._source = stripReservedFields(out._source, ctx.scope.reserved);
   return out;
 }
 
 /** `GET/POST /_mget`, `/{i}/_mget`: one upstream `_mget` per cluster, docs back in request order. */
-export async function mget(ctx: OpContext): Promise<void> {
+export async function mget(ctx: OpContext): Promise<Reply> {
   const body = (await objectBody(ctx, 'the mget request', true)) as JsonObject;
   const refs = refsOf(ctx, body);
   const out: JsonObject[] = new Array<JsonObject>(refs.length);
   const byCluster = new Map<string, number[]>();
   refs.forEach((ref, pos) => {
-    if (!ctx.services.registry.has(ctx.binding.tenant, ref.lindex)) {
+    if (!ctx.scope.has(ref.lindex)) {
       out[pos] = { _index: ref.lindex, _id: ref.id, error: { root_cause: [{ type: 'index_not_found_exception', reason: `no such index [${ref.lindex}]` }], type: 'index_not_found_exception', reason: `no such index [${ref.lindex}]` } };
       return;
     }
-    ref.target = targetFor(ctx, ref.lindex);
-    ref.pid = encodeId(ref.target, ctx.binding.tenant, ref.id);
+    ref.target = ctx.scope.target(ref.lindex);
+    ref.pid = encodeId(ref.target, ctx.scope.tenant, ref.id);
     byCluster.set(ref.target.cluster, [...(byCluster.get(ref.target.cluster) ?? []), pos]);
   });
   for (const positions of byCluster.values()) {
@@ -77,5 +77,5 @@ export async function mget(ctx: OpContext): Promise<void> {
     const docs = isObject(answer) && Array.isArray(answer.docs) ? answer.docs : [];
     positions.forEach((p, i) => (out[p] = mapDoc(ctx, refs[p], docs[i])));
   }
-  ctx.addBytesOut(sendJson(ctx.res, 200, { docs: out }));
+  return jsonReply(200, { docs: out });
 }

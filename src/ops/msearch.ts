@@ -12,19 +12,19 @@
  * The client's `filter_path` is not forwarded upstream: it could hide the names hits are mapped by.
  */
 import { pipeline } from 'node:stream/promises';
-import { Writable } from 'node:stream';
+import { Writable, type Transform } from 'node:stream';
 import { isObject, type Json, type JsonObject } from '../core/json.ts';
-import { errorBody, ProxyError } from '../http/errors.ts';
-import { createMsearchResponseTransform, type CutRule } from '../stream/index.ts';
-import { checkSearchParams, mapHit, rewriteSearchBody, type HitContext, type Target } from '../tenancy/index.ts';
-import { sendJson, toShaped } from '../server/respond.ts';
+import { asClientError, badGateway, errorBody, illegalArgument, indexNotFound, parseFailed, validationFailed, type OsproxyError } from '../http/errors.ts';
+import { jsonReply, type Reply } from '../http/reply.ts';
+import { createMsearchResponseTransform, type JsonPath } from '../stream/index.ts';
+import { checkSearchParams, rewriteSearchBody, type HitContext, type Target } from '../tenancy/index.ts';
 import type { UpstreamCluster } from '../upstream/cluster.ts';
 import type { OpContext } from './context.ts';
+import { mappedErrorRule, mappedHit, topHitsRules, transformedReply } from './hit-stream.ts';
 import { checkContentType, utf8Text } from './json-body.ts';
-import { checkTopHitsDepth, emptySearch, hitContext, searchScope } from './search.ts';
-import { streamTransformed } from './stream-out.ts';
-import { indexNotFound, oneCluster, resolveIndices } from './targets.ts';
-import { callUpstream, mapUpstreamError, readUpstreamJson, relayedUpstreamError } from './upstream-call.ts';
+import { checkTopHitsDepth, emptySearch, tenantRouted } from './search-request.ts';
+import { explainTargets, oneCluster } from './targets.ts';
+import { callUpstream, readUpstreamJson, relayedUpstreamError } from './upstream-call.ts';
 
 /** Header keys OpenSearch accepts; the ones in FORWARDED_HEADER_KEYS reach the upstream as they are. */
 const HEADER_KEYS = new Set([
@@ -33,7 +33,6 @@ const HEADER_KEYS = new Set([
 ]);
 const FORWARDED_HEADER_KEYS = ['preference', 'request_cache', 'search_type', 'allow_partial_search_results'];
 const URL_PARAMS = ['max_concurrent_searches', 'rest_total_hits_as_int', 'typed_keys', 'search_type', 'pre_filter_shard_size', 'ccs_minimize_roundtrips'];
-const TOP_HITS_DEPTH = 24;
 
 interface Pair {
   header: JsonObject;
@@ -51,8 +50,8 @@ interface Prepared {
 
 type Slot = { ready: JsonObject } | { prepared: Prepared };
 
-function badMsearch(reason: string): ProxyError {
-  return new ProxyError(400, 'illegal_argument_exception', 'malformed_msearch', reason);
+function badMsearch(reason: string): OsproxyError {
+  return illegalArgument('malformed_msearch', reason);
 }
 
 function parseLine(line: string, n: number, what: string): JsonObject {
@@ -60,7 +59,7 @@ function parseLine(line: string, n: number, what: string): JsonObject {
   try {
     v = JSON.parse(line);
   } catch {
-    throw new ProxyError(400, 'parse_exception', 'malformed_msearch', `msearch line ${n} (${what}) is not valid JSON`);
+    throw parseFailed('malformed_msearch', `msearch line ${n} (${what}) is not valid JSON`);
   }
   if (!isObject(v)) throw badMsearch(`msearch line ${n} (${what}) must be a JSON object`);
   return v;
@@ -70,7 +69,7 @@ function parseLine(line: string, n: number, what: string): JsonObject {
 export function parsePairs(text: string): Pair[] {
   const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
   while (lines.length > 0 && lines[lines.length - 1].trim() === '') lines.pop();
-  if (lines.length === 0) throw new ProxyError(400, 'action_request_validation_exception', 'no_requests', 'Validation Failed: 1: no requests added;');
+  if (lines.length === 0) throw validationFailed('no_requests', 'Validation Failed: 1: no requests added;');
   const pairs: Pair[] = [];
   for (let i = 0; i < lines.length; i += 2) {
     const header = lines[i].trim() === '' ? {} : parseLine(lines[i], i + 1, 'header');
@@ -95,10 +94,10 @@ function headerIndex(ctx: OpContext, header: JsonObject): string | undefined {
 /** Resolves and wraps one pair; refusals are thrown and become the position's error item. */
 function prepare(ctx: OpContext, pair: Pair): Slot {
   const { header, body } = pair;
-  const { targets, missing } = resolveIndices(ctx, headerIndex(ctx, header));
+  const { targets, missing } = ctx.scope.resolve(headerIndex(ctx, header));
   if (missing.length > 0 && header.ignore_unavailable !== true && header.ignore_unavailable !== 'true') throw indexNotFound(missing[0]);
   if (targets.length === 0) return { ready: { ...emptySearch(), status: 200 } };
-  const scope = searchScope(ctx, targets);
+  const scope = ctx.scope.searchScope(targets);
   const params: [string, string][] = [...ctx.query];
   if (typeof header.search_type === 'string') params.push(['search_type', header.search_type]);
   checkSearchParams(params, scope);
@@ -107,39 +106,23 @@ function prepare(ctx: OpContext, pair: Pair): Slot {
   const cluster = oneCluster(ctx, targets);
   const up: JsonObject = { index: [...new Set(targets.map((t) => t.physicalIndex))] };
   for (const key of FORWARDED_HEADER_KEYS) if (header[key] !== undefined) up[key] = header[key];
-  if (targets.every((t) => t.placement === 'shared' && t.routing === 'tenant')) up.routing = ctx.binding.tenant;
+  if (tenantRouted(targets)) up.routing = ctx.scope.tenant;
   else if (header.routing !== undefined && targets.every((t) => t.placement !== 'shared')) up.routing = header.routing;
-  return { prepared: { targets, cluster, clusterId: targets[0].cluster, header: up, body: rewritten, hits: hitContext(ctx, targets) } };
-}
-
-function mappedHit(hit: JsonObject, hits: HitContext | undefined): JsonObject {
-  const mapped = hits === undefined ? undefined : mapHit(hit, hits);
-  if (mapped === undefined) throw new ProxyError(502, 'bad_gateway_exception', 'foreign_hit', 'a hit outside the tenant scope was refused');
-  return mapped;
+  return { prepared: { targets, cluster, clusterId: targets[0].cluster, header: up, body: rewritten, hits: ctx.scope.hitContext(targets) } };
 }
 
 /** Hits (top-level and in `top_hits`), shard failures and per-item errors of upstream position i. */
-function transformFor(ctx: OpContext, group: Prepared[]) {
-  const targetsAt = (i: number): Target[] => group[i]?.targets ?? [];
-  const parse = (raw: Buffer): Json => JSON.parse(raw.toString('utf8')) as Json;
-  const index = (path: readonly (string | number)[]): number => (typeof path[1] === 'number' ? path[1] : -1);
-  const rules: CutRule[] = [];
-  for (let depth = 1; depth <= TOP_HITS_DEPTH; depth++) {
-    rules.push({
-      path: ['responses', '*', 'aggregations', ...Array<string>(depth).fill('*'), 'hits', 'hits', '*'],
-      onValue(raw, at) {
-        const hit = parse(raw);
-        if (!isObject(hit)) throw new ProxyError(502, 'bad_gateway_exception', 'unexpected_hit', 'an aggregation hit had an unexpected shape');
-        return JSON.stringify(mappedHit(hit, group[index(at)]?.hits));
-      },
-    });
-  }
-  rules.push({ path: ['responses', '*', '_shards', 'failures'], onValue: (raw, at) => JSON.stringify(mapUpstreamError(parse(raw), targetsAt(index(at)))) });
-  rules.push({ path: ['responses', '*', 'error'], onValue: (raw, at) => JSON.stringify(mapUpstreamError(parse(raw), targetsAt(index(at)))) });
+function transformFor(ctx: OpContext, group: Prepared[]): Transform {
+  const at = (path: JsonPath): Prepared | undefined => (typeof path[1] === 'number' ? group[path[1]] : undefined);
+  const targetsAt = (path: JsonPath): Target[] => at(path)?.targets ?? [];
   return createMsearchResponseTransform({
     maxHitBytes: ctx.services.config.limits.max_hit_bytes,
     onHit: (hit, i) => mappedHit(hit, group[i]?.hits),
-    extraRules: rules,
+    extraRules: [
+      ...topHitsRules(['responses', '*'], (path) => at(path)?.hits),
+      mappedErrorRule(['responses', '*', '_shards', 'failures'], targetsAt),
+      mappedErrorRule(['responses', '*', 'error'], targetsAt),
+    ],
   });
 }
 
@@ -161,7 +144,7 @@ async function collect(body: NodeJS.ReadableStream, transform: NodeJS.ReadWriteS
     write(chunk: Buffer, _enc, done) {
       size += chunk.length;
       if (size > cap) {
-        done(new ProxyError(502, 'bad_gateway_exception', 'upstream_response_too_large', `an upstream msearch response exceeded ${cap} bytes; send fewer or smaller searches`));
+        done(badGateway('upstream_response_too_large', `an upstream msearch response exceeded ${cap} bytes; send fewer or smaller searches`));
         return;
       }
       chunks.push(chunk);
@@ -172,7 +155,7 @@ async function collect(body: NodeJS.ReadableStream, transform: NodeJS.ReadWriteS
   return Buffer.concat(chunks);
 }
 
-export async function msearch(ctx: OpContext): Promise<void> {
+export async function msearch(ctx: OpContext): Promise<Reply> {
   const raw = await ctx.body();
   checkContentType(ctx);
   const pairs = parsePairs(utf8Text(raw));
@@ -180,7 +163,7 @@ export async function msearch(ctx: OpContext): Promise<void> {
     try {
       return prepare(ctx, pair);
     } catch (e) {
-      const shaped = toShaped(e);
+      const shaped = asClientError(e);
       if (shaped.status >= 500) throw e;
       return { ready: errorBody(shaped, ctx.id) as unknown as JsonObject };
     }
@@ -189,7 +172,7 @@ export async function msearch(ctx: OpContext): Promise<void> {
   slots.forEach((s, pos) => {
     if ('prepared' in s) groups.set(s.prepared.clusterId, [...(groups.get(s.prepared.clusterId) ?? []), pos]);
   });
-  ctx.explain.physical = [...new Set(slots.flatMap((s) => ('prepared' in s ? s.prepared.targets.map((t) => t.physicalIndex) : [])))];
+  explainTargets(ctx, slots.flatMap((s) => ('prepared' in s ? s.prepared.targets : [])));
   ctx.explain.rewrites.push('msearch_wrap');
 
   const streamable = groups.size === 1 && slots.every((s) => 'prepared' in s);
@@ -205,22 +188,16 @@ export async function msearch(ctx: OpContext): Promise<void> {
       idempotent: true,
     });
     const allTargets = group.flatMap((p) => p.targets);
-    if (res.status !== 200) {
-      ctx.addBytesOut(sendJson(ctx.res, res.status, relayedUpstreamError(ctx, res.status, await readUpstreamJson(ctx, res), allTargets)));
-      return;
-    }
-    if (streamable) {
-      await streamTransformed(ctx, res.body, transformFor(ctx, group), 'msearch');
-      return;
-    }
+    if (res.status !== 200) return jsonReply(res.status, relayedUpstreamError(ctx, res.status, await readUpstreamJson(ctx, res), allTargets));
+    if (streamable) return transformedReply(res.body, transformFor(ctx, group));
     const answer = JSON.parse((await collect(res.body, transformFor(ctx, group), ctx.services.config.limits.max_hit_bytes)).toString('utf8')) as Json;
     const responses = isObject(answer) && Array.isArray(answer.responses) ? answer.responses : undefined;
     if (responses === undefined || responses.length !== positions.length) {
-      throw new ProxyError(502, 'bad_gateway_exception', 'upstream_bad_response', 'the upstream msearch response does not match the request');
+      throw badGateway('upstream_bad_response', 'the upstream msearch response does not match the request');
     }
     if (isObject(answer) && typeof answer.took === 'number') took = Math.max(took, answer.took);
     positions.forEach((p, i) => (out[p] = isObject(responses[i]) ? responses[i] : { error: { type: 'exception', reason: 'missing response' }, status: 500 }));
   }
-  ctx.addBytesOut(sendJson(ctx.res, 200, { took, responses: out }));
+  return jsonReply(200, { took, responses: out });
 }
 

@@ -4,20 +4,20 @@
  * the search handler (still wrapped for the cursor's targets).
  */
 import { isObject, type JsonObject } from '../core/json.ts';
-import { ProxyError } from '../http/errors.ts';
-import { sendJson } from '../server/respond.ts';
+import { indexNotFound, validationFailed } from '../http/errors.ts';
+import { jsonReply, type Reply } from '../http/reply.ts';
 import type { OpContext } from './context.ts';
 import { cursorRegistry } from './cursor-registry.ts';
 import { byCluster, cursorKey, idList, issueCursor, namedCursors } from './cursors.ts';
 import { objectBody } from './json-body.ts';
-import { physicalPath, searchTargets } from './search.ts';
-import { indexNotFound, oneCluster } from './targets.ts';
+import { physicalPath, searchTargets, tenantRouted } from './search-request.ts';
+import { explainTargets, oneCluster } from './targets.ts';
 import { callUpstream, readUpstreamJson, relayedUpstreamError } from './upstream-call.ts';
 
 const FORWARDED = ['keep_alive', 'preference', 'allow_partial_pit_creation'];
 
 /** `POST /{i}/_search/point_in_time?keep_alive=`: targets resolved like a search. */
-export async function createPit(ctx: OpContext): Promise<void> {
+export async function createPit(ctx: OpContext): Promise<Reply> {
   cursorKey(ctx);
   const targets = searchTargets(ctx);
   if (targets.length === 0) throw indexNotFound(ctx.endpoint.index ?? '_all');
@@ -28,32 +28,31 @@ export async function createPit(ctx: OpContext): Promise<void> {
     if (v !== null) query.set(name, v);
   }
   // Shared placement: the tenant's documents live on its routing shard (as for a search).
-  if (targets.every((t) => t.placement === 'shared' && t.routing === 'tenant')) query.set('routing', ctx.binding.tenant);
-  ctx.explain.physical = [...new Set(targets.map((t) => t.physicalIndex))];
+  if (tenantRouted(targets)) query.set('routing', ctx.scope.tenant);
+  explainTargets(ctx, targets);
   const res = await callUpstream(ctx, cluster, { method: 'POST', path: physicalPath(targets, '_search/point_in_time'), query });
   const answer = await readUpstreamJson(ctx, res);
   if (res.status !== 200 || !isObject(answer) || typeof answer.pit_id !== 'string') {
     const status = res.status === 200 ? 502 : res.status;
-    ctx.addBytesOut(sendJson(ctx.res, status, relayedUpstreamError(ctx, status, answer, targets)));
-    return;
+    return jsonReply(status, relayedUpstreamError(ctx, status, answer, targets));
   }
   const out: JsonObject = { pit_id: issueCursor(ctx, 'pit', targets, answer.pit_id, ctx.query.get('keep_alive') ?? undefined) };
   if (answer._shards !== undefined) out._shards = answer._shards;
   if (answer.creation_time !== undefined) out.creation_time = answer.creation_time;
-  ctx.addBytesOut(sendJson(ctx.res, 200, out));
+  return jsonReply(200, out);
 }
 
 /** `DELETE /_search/point_in_time` (`{pit_id: [...]}`) and `/_search/point_in_time/_all` (the caller's own). */
-export async function deletePit(ctx: OpContext): Promise<void> {
+export async function deletePit(ctx: OpContext): Promise<Reply> {
   cursorKey(ctx);
   const body = ctx.endpoint.id === undefined ? await objectBody(ctx, 'the delete PIT request', false) : undefined;
   const ids = idList(ctx.endpoint.id ?? body?.pit_id);
-  if (ids.length === 0) throw new ProxyError(400, 'action_request_validation_exception', 'pit_id_missing', 'Validation Failed: 1: No pit ids specified;');
+  if (ids.length === 0) throw validationFailed('pit_id_missing', 'Validation Failed: 1: No pit ids specified;');
   const named = namedCursors(ctx, 'pit', ids);
   const registry = cursorRegistry(ctx.services);
   const pits: JsonObject[] = [];
   for (const id of named.unknown) {
-    if (named.all) registry.forget(ctx.binding.tenant, 'pit', id);
+    if (named.all) registry.forget(ctx.scope.tenant, 'pit', id);
     else pits.push({ pit_id: id, successful: false });
   }
   for (const [cluster, byId] of byCluster(named.open)) {
@@ -61,17 +60,16 @@ export async function deletePit(ctx: OpContext): Promise<void> {
     const answer = await readUpstreamJson(ctx, res);
     if (res.status !== 200 && res.status !== 404) {
       const targets = [...byId.values()].flat().flatMap((c) => c.targets);
-      ctx.addBytesOut(sendJson(ctx.res, res.status, relayedUpstreamError(ctx, res.status, answer, targets)));
-      return;
+      return jsonReply(res.status, relayedUpstreamError(ctx, res.status, answer, targets));
     }
     const results = isObject(answer) && Array.isArray(answer.pits) ? answer.pits : [];
     const ok = new Set(results.filter((r) => isObject(r) && r.successful === true && typeof r.pit_id === 'string').map((r) => (r as JsonObject).pit_id as string));
     for (const [upstreamId, cursors] of byId) {
       for (const c of cursors) {
         pits.push({ pit_id: c.sealed, successful: ok.has(upstreamId) });
-        registry.forget(ctx.binding.tenant, 'pit', c.sealed);
+        registry.forget(ctx.scope.tenant, 'pit', c.sealed);
       }
     }
   }
-  ctx.addBytesOut(sendJson(ctx.res, 200, { pits }));
+  return jsonReply(200, { pits });
 }

@@ -1,60 +1,25 @@
+/** `POST /{i}/_update/{id}` (SPEC §4.3): doc, upsert, doc_as_upsert; scripts per the placement's rule. */
 import { isObject, type JsonObject } from '../core/json.ts';
-import { ProxyError } from '../http/errors.ts';
-import { assertNoReservedFields, encodeId, injectReservedFields, type ReservedFields } from '../tenancy/index.ts';
-import { sendJson } from '../server/respond.ts';
+import { jsonReply, type Reply } from '../http/reply.ts';
+import { encodeId } from '../tenancy/index.ts';
 import type { OpContext } from './context.ts';
-import { mapDocResponse, upstreamQuery } from './doc.ts';
+import { mapDocResponse, upstreamQuery } from './doc-response.ts';
 import { objectBody } from './json-body.ts';
-import { clusterFor, explainTarget, singleIndex, targetFor } from './targets.ts';
+import { ensureSharedHome } from './shared-home.ts';
+import { clusterFor, explainTargets } from './targets.ts';
+import { checkDedicatedUpdate, sharedUpdateBody } from './update-body.ts';
 import { callUpstream, readUpstreamJson, relayedUpstreamError } from './upstream-call.ts';
-import { ensureSharedHome } from './index-admin.ts';
 
-/**
- * Shared placement: only stored scripts on the operator allowlist may run, since an inline script
- * could read or write the reserved fields (SPEC §4.3). Dedicated placements forward scripts.
- */
-export function checkSharedScript(script: unknown, allowlist: readonly string[], reserved: ReservedFields): void {
-  if (script === undefined) return;
-  const id = isObject(script) && typeof script.id === 'string' ? script.id : undefined;
-  if (id === undefined) {
-    throw new ProxyError(400, 'illegal_argument_exception', 'inline_script_refused', 'inline scripts are not allowed on indexes in shared placement; use a stored script on the operator allowlist');
-  }
-  if (!allowlist.includes(id)) {
-    throw new ProxyError(400, 'illegal_argument_exception', 'stored_script_not_allowed', `stored script [${id}] is not on the operator allowlist`);
-  }
-  if (isObject(script) && script.params !== undefined) assertNoReservedFields(script.params, reserved, 'script.params');
-}
-
-/** Checks and tags an update body for shared placement. */
-export function sharedUpdateBody(body: JsonObject, ctx: OpContext, lindex: string): JsonObject {
-  const { reserved_fields: reserved, stored_script_allowlist: allowlist } = ctx.services.config.tenancy;
-  const out: JsonObject = { ...body };
-  checkSharedScript(body.script, allowlist, reserved);
-  if (body.doc !== undefined) assertNoReservedFields(body.doc, reserved, 'doc');
-  if (body.upsert !== undefined) assertNoReservedFields(body.upsert, reserved, 'upsert');
-  if (isObject(body.upsert)) out.upsert = injectReservedFields(body.upsert, ctx.binding.tenant, lindex, reserved);
-  if (body.doc_as_upsert === true && isObject(body.doc)) out.doc = injectReservedFields(body.doc, ctx.binding.tenant, lindex, reserved);
-  return out;
-}
-
-/** Dedicated placements forward scripts but still refuse reserved names in `doc` and `upsert`. */
-export function checkDedicatedUpdate(body: JsonObject, reserved: ReservedFields): void {
-  if (body.doc !== undefined) assertNoReservedFields(body.doc, reserved, 'doc');
-  if (body.upsert !== undefined) assertNoReservedFields(body.upsert, reserved, 'upsert');
-}
-
-/** `POST /{i}/_update/{id}`. */
-export async function updateDoc(ctx: OpContext): Promise<void> {
-  const lindex = singleIndex(ctx);
-  const target = targetFor(ctx, lindex);
+export async function updateDoc(ctx: OpContext): Promise<Reply> {
+  const { lindex, target } = ctx.scope.one();
   const id = ctx.endpoint.id as string;
-  const pid = encodeId(target, ctx.binding.tenant, id);
+  const pid = encodeId(target, ctx.scope.tenant, id);
   let body = (await objectBody(ctx, 'the update request', true)) as JsonObject;
-  if (target.placement === 'shared') body = sharedUpdateBody(body, ctx, lindex);
-  else checkDedicatedUpdate(body, ctx.services.config.tenancy.reserved_fields);
+  if (target.placement === 'shared') body = sharedUpdateBody(body, ctx.scope, lindex);
+  else checkDedicatedUpdate(body, ctx.scope.reserved);
   await ensureSharedHome(ctx, target);
-  await ctx.services.registry.register(ctx.binding.tenant, lindex);
-  explainTarget(ctx, target);
+  await ctx.services.registry.register(ctx.scope.tenant, lindex);
+  explainTargets(ctx, [target]);
   const res = await callUpstream(ctx, clusterFor(ctx, target), {
     method: 'POST',
     path: `/${encodeURIComponent(target.physicalIndex)}/_update/${encodeURIComponent(pid)}`,
@@ -63,9 +28,6 @@ export async function updateDoc(ctx: OpContext): Promise<void> {
     idempotent: false,
   });
   const answer = await readUpstreamJson(ctx, res);
-  if (res.status >= 400 || !isObject(answer)) {
-    ctx.addBytesOut(sendJson(ctx.res, res.status, relayedUpstreamError(ctx, res.status, answer, [target], new Map([[pid, id]]))));
-    return;
-  }
-  ctx.addBytesOut(sendJson(ctx.res, res.status, mapDocResponse(answer, target, id, ctx)));
+  if (res.status >= 400 || !isObject(answer)) return jsonReply(res.status, relayedUpstreamError(ctx, res.status, answer, [target], new Map([[pid, id]])));
+  return jsonReply(res.status, mapDocResponse(answer, target, id, ctx));
 }

@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { Readable } from 'node:stream';
 import { isObject, type Json, type JsonObject } from '../core/json.ts';
-import { ProxyError } from '../http/errors.ts';
+import { badGateway } from '../http/errors.ts';
 import type { Target } from '../tenancy/index.ts';
 import type { UpstreamCluster, UpstreamResponse } from '../upstream/cluster.ts';
 import type { OpContext } from './context.ts';
@@ -41,7 +41,7 @@ export async function readUpstreamJson(ctx: OpContext, res: UpstreamResponse): P
     text = await res.body.text();
   } catch {
     // The connection failed while the answer was being read (reset, timeout): a 502, never a 500.
-    throw new ProxyError(502, 'transport_exception', 'upstream_transport_failed', 'the connection to the upstream failed mid-response', { retryable: true });
+    throw badGateway('upstream_transport_failed', 'the connection to the upstream failed mid-response', { type: 'transport_exception', retryable: true });
   } finally {
     ctx.addUpstreamMs(performance.now() - started);
   }
@@ -49,7 +49,7 @@ export async function readUpstreamJson(ctx: OpContext, res: UpstreamResponse): P
   try {
     return JSON.parse(text) as Json;
   } catch {
-    throw new ProxyError(502, 'bad_gateway_exception', 'upstream_bad_response', 'the upstream answered with a body that is not JSON');
+    throw badGateway('upstream_bad_response', 'the upstream answered with a body that is not JSON');
   }
 }
 

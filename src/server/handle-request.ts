@@ -1,43 +1,45 @@
+/**
+ * The request pipeline (SPEC §3): admin | passthrough | auth → classify → checks → admission →
+ * resolve (one tenant scope) → endpoint handler → one reply, sent in one place.
+ */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isLoopbackAddress } from './loopback.ts';
 import type { TLSSocket } from 'node:tls';
 import { tenantHeaderOf } from '../auth/index.ts';
-import { BATCH_ENDPOINTS, rejectionError } from '../batch/admission.ts';
+import { rejectionError } from '../batch/admission.ts';
+import { readBody } from '../http/body.ts';
 import { classify } from '../http/classify.ts';
 import { isAllowedParam, type EndpointSpec } from '../http/endpoints.ts';
-import { ProxyError } from '../http/errors.ts';
+import { asClientError, forbidden, illegalArgument } from '../http/errors.ts';
+import { errorReply, type Reply } from '../http/reply.ts';
 import type { ExplainRecord } from '../observe/explain.ts';
 import type { OpContext } from '../ops/context.ts';
+import type { Services } from '../ops/services.ts';
 import { OPS } from '../ops/table.ts';
+import { RequestScope } from '../resolve/request-scope.ts';
 import { ADMIN_PREFIX, handleAdmin } from './admin.ts';
+import { isLoopbackAddress } from './loopback.ts';
 import { handlePassthrough, isPassthrough } from './passthrough.ts';
-import { readBody } from './read-body.ts';
 import { requestIdFor } from './request-id.ts';
-import { sendError, toShaped } from './respond.ts';
-import type { Services } from './services.ts';
+import { sendReply } from './send-reply.ts';
 
 const MUTATING = new Set(['PUT', 'POST', 'DELETE', 'PATCH']);
 
 function checkParams(spec: EndpointSpec, query: URLSearchParams): void {
   for (const name of query.keys()) {
-    if (!isAllowedParam(spec, name)) {
-      throw new ProxyError(400, 'illegal_argument_exception', 'unsupported_parameter', `parameter [${name}] is not allowed on the ${spec.name} endpoint`);
-    }
+    if (!isAllowedParam(spec, name)) throw illegalArgument('unsupported_parameter', `parameter [${name}] is not allowed on the ${spec.name} endpoint`);
   }
 }
 
 function checkAccess(spec: EndpointSpec, roles: ReadonlySet<string>): void {
   // A search via POST reads; the endpoint's access, not the method, decides.
-  if (!roles.has(spec.access)) {
-    throw new ProxyError(403, 'security_exception', 'role_missing', `the ${spec.name} endpoint needs the [${spec.access}] role`);
-  }
+  if (!roles.has(spec.access)) throw forbidden('role_missing', `the ${spec.name} endpoint needs the [${spec.access}] role`);
 }
 
 function checkCleartext(services: Services, req: IncomingMessage, spec: EndpointSpec): void {
   if (spec.access === 'read' || services.config.allow_cleartext_mutation) return;
   const tls = (req.socket as TLSSocket).encrypted === true;
   if (!tls && !isLoopbackAddress(req.socket.localAddress) && MUTATING.has(req.method ?? '')) {
-    throw new ProxyError(403, 'security_exception', 'cleartext_mutation_refused', 'writes over cleartext HTTP are refused; use HTTPS (or set allow_cleartext_mutation)');
+    throw forbidden('cleartext_mutation_refused', 'writes over cleartext HTTP are refused; use HTTPS (or set allow_cleartext_mutation)');
   }
 }
 
@@ -48,86 +50,102 @@ function peerOf(req: IncomingMessage): { certSubjectCn?: string; loopback: boole
   return { certSubjectCn: typeof cn === 'string' ? cn : undefined, loopback: isLoopbackAddress(req.socket.remoteAddress) };
 }
 
-/** One request through the pipeline: admin | auth → classify → checks → endpoint handler. */
-export async function handleRequest(services: Services, req: IncomingMessage, res: ServerResponse, ready: () => boolean): Promise<void> {
-  const started = performance.now();
-  const id = requestIdFor(req.headers['x-request-id']);
-  res.setHeader('x-request-id', id);
-  // While draining, every answer closes its connection so that shutdown does not wait on keep-alive.
-  if (!ready()) res.setHeader('connection', 'close');
-  const url = new URL(req.url ?? '/', 'http://osproxy');
-  const method = req.method ?? 'GET';
-  const explain: ExplainRecord = { request_id: id, at: new Date().toISOString(), method, rewrites: [], timings_ms: {} };
-  let upstreamMs = 0;
-  let bytesOut = 0;
-  let release = (): void => {};
-  let ticket: { release(): void } | undefined;
-  services.metrics.inflight.inc();
+/** What one request accumulates on its way through the pipeline (for metrics, logs and explain). */
+interface Trace {
+  explain: ExplainRecord;
+  upstreamMs: number;
+  /** Frees the request's buffered body and admission slot; runs once the reply is sent. */
+  cleanups: (() => void)[];
+  failed: boolean;
+}
+
+/** One tenant request: auth → classify → checks → admission → resolve → handler. */
+async function tenantRequest(services: Services, req: IncomingMessage, url: URL, trace: Trace): Promise<Reply> {
+  const { explain } = trace;
+  const method = explain.method;
+  const principal = await services.auth.authenticate(req.headers, peerOf(req));
+  const binding = services.auth.bind(principal, tenantHeaderOf(req.headers));
+  explain.principal = principal.id;
+  explain.tenant = binding.tenant;
+  const endpoint = classify(method, url.pathname);
+  explain.endpoint = endpoint.spec.name;
+  checkParams(endpoint.spec, url.searchParams);
+  checkAccess(endpoint.spec, binding.roles);
+  checkCleartext(services, req, endpoint.spec);
+  // Admission (SPEC §4.6): decided before the body is read or anything is sent upstream.
+  const admitted = services.admission.tryAdmit(binding.tenant, endpoint.spec.batch === true);
+  if (!admitted.admitted) throw rejectionError(admitted);
+  trace.cleanups.push(() => admitted.release());
+  const scope = new RequestScope(services.snapshot(), binding, services.tenancy, endpoint);
+  let cached: Buffer | undefined;
+  const ctx: OpContext = {
+    id: explain.request_id,
+    req,
+    method,
+    query: url.searchParams,
+    endpoint,
+    scope,
+    services,
+    explain,
+    async body() {
+      if (cached !== undefined) return cached;
+      const read = await readBody(req, services.config.limits.max_body_bytes, services.budget);
+      trace.cleanups.push(read.release);
+      services.metrics.bytesIn.inc({ endpoint: endpoint.spec.name }, read.body.length);
+      return (cached = read.body);
+    },
+    addUpstreamMs(ms) {
+      trace.upstreamMs += ms;
+    },
+  };
+  return OPS[endpoint.spec.name](ctx);
+}
+
+/** The reply for one request, whatever route it takes; failures become OpenSearch-shaped errors. */
+async function replyFor(services: Services, req: IncomingMessage, url: URL, trace: Trace, ready: () => boolean): Promise<Reply> {
+  const { explain } = trace;
   try {
-    if (url.pathname.startsWith(ADMIN_PREFIX)) {
-      bytesOut = await handleAdmin(services, req, res, url.pathname, ready);
-      return;
-    }
+    if (url.pathname.startsWith(ADMIN_PREFIX)) return await handleAdmin(services, req, url.pathname, ready);
     if (isPassthrough(services, url.pathname)) {
       explain.endpoint = 'passthrough';
-      bytesOut = await handlePassthrough(services, req, res, (ms) => (upstreamMs += ms));
-      return;
+      return await handlePassthrough(services, req, (ms) => (trace.upstreamMs += ms));
     }
-    const principal = await services.auth.authenticate(req.headers, peerOf(req));
-    const binding = services.auth.bind(principal, tenantHeaderOf(req.headers));
-    explain.principal = principal.id;
-    explain.tenant = binding.tenant;
-    const endpoint = classify(method, url.pathname);
-    explain.endpoint = endpoint.spec.name;
-    checkParams(endpoint.spec, url.searchParams);
-    checkAccess(endpoint.spec, binding.roles);
-    checkCleartext(services, req, endpoint.spec);
-    // Admission (SPEC §4.6): decided before the body is read or anything is sent upstream.
-    const admitted = services.admission.tryAdmit(binding.tenant, BATCH_ENDPOINTS.has(endpoint.spec.name));
-    if (!admitted.admitted) throw rejectionError(admitted);
-    ticket = admitted;
-    let cached: Buffer | undefined;
-    const ctx: OpContext = {
-      id,
-      req,
-      res,
-      method,
-      query: url.searchParams,
-      binding,
-      endpoint,
-      services,
-      explain,
-      async body() {
-        if (cached !== undefined) return cached;
-        const read = await readBody(req, services.config.limits.max_body_bytes, services.budget);
-        release = read.release;
-        services.metrics.bytesIn.inc({ endpoint: endpoint.spec.name }, read.body.length);
-        return (cached = read.body);
-      },
-      addUpstreamMs(ms) {
-        upstreamMs += ms;
-      },
-      addBytesOut(n) {
-        bytesOut += n;
-      },
-    };
-    await OPS[endpoint.spec.name](ctx);
+    return await tenantRequest(services, req, url, trace);
   } catch (e) {
-    const shaped = toShaped(e);
-    if (shaped.status >= 500 && !(e instanceof ProxyError && e.code.startsWith('upstream_'))) services.log.error({ err: e, request_id: id }, 'request failed');
-    if (shaped.status === 429) services.metrics.rejections.inc({ reason: shaped.code });
-    explain.error = { code: shaped.code, reason: shaped.reason ?? shaped.message };
-    if (!req.complete) res.setHeader('connection', 'close');
-    bytesOut += sendError(res, shaped, id, method === 'HEAD');
-  } finally {
-    release();
-    ticket?.release();
-    services.metrics.inflight.dec();
-    finish(services, explain, res, started, upstreamMs, bytesOut);
+    const error = asClientError(e);
+    if (error.status >= 500 && !error.code.startsWith('upstream_')) services.log.error({ err: e, request_id: explain.request_id }, 'request failed');
+    if (error.status === 429) services.metrics.rejections.inc({ reason: error.code });
+    explain.error = { code: error.code, reason: error.reason };
+    trace.failed = true;
+    return errorReply(error, explain.request_id);
   }
 }
 
-function finish(services: Services, explain: ExplainRecord, res: ServerResponse, started: number, upstreamMs: number, bytesOut: number): void {
+/** One request through the pipeline, answered by exactly one reply. */
+export async function handleRequest(services: Services, req: IncomingMessage, res: ServerResponse, ready: () => boolean): Promise<void> {
+  const started = performance.now();
+  const id = requestIdFor(req.headers['x-request-id']);
+  const url = new URL(req.url ?? '/', 'http://osproxy');
+  const method = req.method ?? 'GET';
+  const trace: Trace = { explain: { request_id: id, at: new Date().toISOString(), method, rewrites: [], timings_ms: {} }, upstreamMs: 0, cleanups: [], failed: false };
+  services.metrics.inflight.inc();
+  let bytesOut = 0;
+  try {
+    const reply = await replyFor(services, req, url, trace, ready);
+    reply.headers['x-request-id'] = id;
+    // While draining, every answer closes its connection so that shutdown does not wait on keep-alive;
+    // so does a refusal answered before the request body was read.
+    if (!ready() || (trace.failed && !req.complete)) reply.headers.connection = 'close';
+    bytesOut = await sendReply(res, reply, { head: method === 'HEAD', log: services.log, requestId: id });
+  } finally {
+    for (const cleanup of trace.cleanups) cleanup();
+    services.metrics.inflight.dec();
+    finish(services, trace, res, started, bytesOut);
+  }
+}
+
+function finish(services: Services, trace: Trace, res: ServerResponse, started: number, bytesOut: number): void {
+  const { explain, upstreamMs } = trace;
   const totalMs = performance.now() - started;
   const endpoint = explain.endpoint ?? 'other';
   explain.status = res.statusCode;

@@ -1,8 +1,8 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
-import { ProxyError } from '../http/errors.ts';
+import type { IncomingMessage } from 'node:http';
+import { OsproxyError } from '../http/errors.ts';
+import { streamReply, type Reply } from '../http/reply.ts';
+import type { Services } from '../ops/services.ts';
 import { noteStreamedBytes } from '../stream/gc-pacer.ts';
-import type { Services } from './services.ts';
 
 /** Response headers worth relaying verbatim; hop-by-hop headers are the server's own business. */
 const RELAYED = ['content-type', 'content-length', 'content-encoding', 'warning'];
@@ -21,10 +21,10 @@ export function isPassthrough(services: Services, pathname: string): boolean {
  * Streams request and response both ways with no size cap and no tenancy (SPEC §4.5). Only operator
  * credentials may use it; the client's Authorization is replaced by the cluster's own.
  */
-export async function handlePassthrough(services: Services, req: IncomingMessage, res: ServerResponse, addUpstreamMs: (ms: number) => void): Promise<number> {
+export async function handlePassthrough(services: Services, req: IncomingMessage, addUpstreamMs: (ms: number) => void): Promise<Reply> {
   services.operators.check(req.headers);
   const cluster = services.clusters.get('default');
-  if (cluster === undefined) throw new ProxyError(500, 'internal_error', 'unknown_cluster', 'no default cluster');
+  if (cluster === undefined) throw new OsproxyError({ status: 500, type: 'internal_error', code: 'unknown_cluster', reason: 'no default cluster' });
   const method = req.method ?? 'GET';
   const hasBody = method !== 'GET' && method !== 'HEAD' && req.headers['content-length'] !== '0';
   const headers: Record<string, string> = {};
@@ -32,6 +32,8 @@ export async function handlePassthrough(services: Services, req: IncomingMessage
     const v = req.headers[h];
     if (typeof v === 'string') headers[h] = v;
   }
+  // Upload chunks are socket buffers outside the V8 heap, freed only by a GC: pace it as for responses.
+  if (hasBody) req.on('data', (c: Buffer) => noteStreamedBytes(c.length));
   const started = performance.now();
   const up = await cluster.stream({ method, path: req.url ?? '/', headers, body: hasBody ? req : undefined });
   addUpstreamMs(performance.now() - started);
@@ -40,12 +42,5 @@ export async function handlePassthrough(services: Services, req: IncomingMessage
     const v = up.headers[h];
     if (typeof v === 'string') out[h] = v;
   }
-  res.writeHead(up.statusCode ?? 502, out);
-  let bytes = 0;
-  up.on('data', (c: Buffer) => {
-    bytes += c.length;
-    noteStreamedBytes(c.length);
-  });
-  await pipeline(up, res);
-  return bytes;
+  return streamReply(up.statusCode ?? 502, up, out);
 }

@@ -10,12 +10,15 @@ import { ClusterRegistryStore } from '../control/registry-store.ts';
 import { ExplainRing } from '../observe/explain.ts';
 import { ProxyMetrics } from '../observe/metrics.ts';
 import { UpstreamCluster } from '../upstream/cluster.ts';
-import type { ListenerConfig, OsproxyConfig } from './config.ts';
+import type { ListenerConfig, OsproxyConfig } from '../config/schema.ts';
 import { handleRequest } from './handle-request.ts';
 import { isLoopbackAddress } from './loopback.ts';
-import { InflightBudget } from './read-body.ts';
-import { onClientError } from './respond.ts';
-import type { Services } from './services.ts';
+import { InflightBudget } from '../http/body.ts';
+import { onClientError } from './send-reply.ts';
+import type { Services } from '../ops/services.ts';
+import { ControlSnapshot } from '../control/snapshot.ts';
+import { MIN_CURSOR_KEY_BYTES } from '../config/schema.ts';
+import type { TenancySettings } from '../resolve/request-scope.ts';
 
 export interface RunningProxy {
   urls: string[];
@@ -48,6 +51,17 @@ async function listen(server: Server, l: ListenerConfig): Promise<string> {
   return `${l.tls ? 'https' : 'http'}://${host}:${addr.port}`;
 }
 
+function tenancySettings(config: OsproxyConfig): TenancySettings {
+  const { reserved_fields, stored_script_allowlist, cursor_key_b64 } = config.tenancy;
+  const key = cursor_key_b64 === undefined ? undefined : Buffer.from(cursor_key_b64, 'base64');
+  return {
+    reserved: reserved_fields,
+    storedScriptAllowlist: new Set(stored_script_allowlist),
+    // Validated at load (schema); the length check keeps a hand-built config from sealing with a weak key.
+    cursorKey: key !== undefined && key.length >= MIN_CURSOR_KEY_BYTES ? key : undefined,
+  };
+}
+
 export async function buildServices(config: OsproxyConfig, log: Logger): Promise<Services> {
   const clusters = new Map(Object.entries(config.clusters).map(([id, c]) => [id, new UpstreamCluster(id, c)]));
   const budget = new InflightBudget(config.limits.max_inflight_bytes);
@@ -61,12 +75,16 @@ export async function buildServices(config: OsproxyConfig, log: Logger): Promise
     log.warn({ err: e }, 'the logical index registry could not be loaded yet; retrying in the background');
   }
   registry.startPolling(1_000, (e) => log.debug({ err: e }, 'registry reload failed; keeping the last good copy'));
+  const snapshot = new ControlSnapshot(config.tenants, registry, (tenant, lindex) =>
+    log.warn({ tenant, lindex }, 'dedicated index name is ambiguous across tenants; fix the index templates'));
   const metrics = new ProxyMetrics(() => clusters.values(), () => budget.inUse);
   const admission = new Admission(config.admission, { registry: metrics.registry, tenantLabelLimit: config.metrics.tenant_label_limit });
   return {
     config,
+    tenancy: tenancySettings(config),
     clusters,
     registry,
+    snapshot: () => snapshot,
     auth: await Authenticator.create({ tenants: config.tenants, jwt: config.auth.jwt, devOpen }),
     operators: new OperatorAuth(config.operators),
     metrics,

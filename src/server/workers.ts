@@ -1,6 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import { answerMetricsRequests, useClusterMetrics } from '../observe/cluster-metrics.ts';
-import type { OsproxyConfig } from './config.ts';
+import type { OsproxyConfig } from '../config/schema.ts';
 import { startProxy, type RunningProxy } from './proxy-server.ts';
 import { relayRegistryChanges, shareRegistryChanges } from './registry-sync.ts';
 

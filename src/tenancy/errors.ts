@@ -3,31 +3,30 @@
  * client itself sent (its own field and index names, request paths) — never another tenant's
  * name, a physical index name or document values.
  */
+import { ConfigError } from '../config/config-error.ts';
+import { OsproxyError } from '../http/errors.ts';
+
 export type IsolationErrorType = 'illegal_argument_exception' | 'parsing_exception' | 'invalid_index_name_exception';
 
-/** A request refused because it could escape the tenant's scope, or is malformed where that matters. */
-export class IsolationError extends Error {
-  readonly status = 400;
-  readonly code: string;
-  readonly type: IsolationErrorType;
-  readonly reason: string;
+/** A request refused because it could escape the tenant's scope, or is malformed where that matters (400). */
+export class IsolationError extends OsproxyError {
+  override readonly name = 'IsolationError';
+  override readonly status = 400;
+  override readonly type: IsolationErrorType;
 
   constructor(code: string, reason: string, type: IsolationErrorType = 'illegal_argument_exception') {
-    super(reason);
-    this.name = 'IsolationError';
-    this.code = code;
+    super({ status: 400, type, code, reason });
     this.type = type;
-    this.reason = reason;
   }
 }
 
 /** Operator configuration that cannot produce safe physical names (a startup/config error, not a client error). */
-export class TenancyConfigError extends Error {
+export class TenancyConfigError extends ConfigError {
+  override readonly name = 'TenancyConfigError';
   readonly code: string;
 
   constructor(code: string, message: string) {
     super(message);
-    this.name = 'TenancyConfigError';
     this.code = code;
   }
 }

@@ -1,7 +1,9 @@
 /** Physical names (SPEC §4.2): tenant + logical index + placement → cluster, physical index, routing. */
+import { DEFAULT_TEMPLATES, renderTemplate, templateProblem, type PlacementKind } from '../config/templates.ts';
+import { indexNameProblem } from '../core/index-names.ts';
 import { IsolationError, TenancyConfigError } from './errors.ts';
 
-export type PlacementKind = 'shared' | 'index' | 'cluster';
+export { DEFAULT_TEMPLATES, indexNameProblem, renderTemplate, type PlacementKind };
 export type RoutingMode = 'tenant' | 'none';
 
 /** Where one logical index of a tenant lives. */
@@ -22,30 +24,7 @@ export interface PlacementInput {
 }
 
 export const DEFAULT_CLUSTER = 'default';
-export const DEFAULT_TEMPLATES: Readonly<Record<PlacementKind, string>> = {
-  shared: 'osproxy-shared-{lindex}',
-  index: 't-{tenant}-{lindex}',
-  cluster: '{lindex}',
-};
 export const TENANT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
-
-const FORBIDDEN_CHARS = ['\\', '/', '*', '?', '"', '<', '>', '|', ' ', ',', '#'];
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
-const PLACEHOLDER = /\{([^}]*)\}/g;
-
-/** Why `name` is not a valid OpenSearch index name, or undefined when it is. */
-export function indexNameProblem(name: string): string | undefined {
-  if (name.length === 0) return 'must not be empty';
-  if (name !== name.toLowerCase()) return 'must be lowercase';
-  const bad = FORBIDDEN_CHARS.find((c) => name.includes(c));
-  if (bad !== undefined) return `must not contain the character [${bad}]`;
-  if (CONTROL_CHARS.test(name)) return 'must not contain control characters';
-  if (/^[_\-+]/.test(name)) return "must not start with '_', '-', or '+'";
-  if (name === '.' || name === '..') return "must not be '.' or '..'";
-  if (Buffer.byteLength(name, 'utf8') > 255) return 'index name is too long, (must be no longer than 255 bytes)';
-  return undefined;
-}
 
 /** Throws unless `name` can be a tenant's logical index: a valid OpenSearch name, no leading `.`, no `:`. */
 export function validateLogicalIndexName(name: string): void {
@@ -62,25 +41,9 @@ export function assertTenantId(tenant: string): void {
   if (!TENANT_ID_PATTERN.test(tenant)) throw new TenancyConfigError('invalid_tenant_id', 'tenant id does not match ^[a-z0-9][a-z0-9_-]{0,63}$');
 }
 
-/** Placeholders a template must carry so that distinct (tenant, lindex) pairs never share a dedicated index. */
-const REQUIRED_PLACEHOLDERS: Readonly<Record<PlacementKind, readonly string[]>> = {
-  shared: [], // documents are tagged and filtered, so any sharing is safe
-  index: ['tenant', 'lindex'],
-  cluster: ['lindex'], // the cluster is the tenant's own
-};
-
 export function checkTemplate(template: string, kind: PlacementKind): void {
-  const used = [...template.matchAll(PLACEHOLDER)].map((m) => m[1]);
-  const unknown = used.find((p) => p !== 'tenant' && p !== 'lindex');
-  if (unknown !== undefined) throw new TenancyConfigError('invalid_index_template', `index template [${template}] has an unknown placeholder {${unknown}}`);
-  const missing = REQUIRED_PLACEHOLDERS[kind].find((p) => !used.includes(p));
-  if (missing !== undefined) {
-    throw new TenancyConfigError('invalid_index_template', `index template [${template}] for placement ${kind} must contain {${missing}}`);
-  }
-}
-
-export function renderTemplate(template: string, tenant: string, lindex: string): string {
-  return template.replaceAll('{tenant}', tenant).replaceAll('{lindex}', lindex);
+  const problem = templateProblem(template, kind);
+  if (problem !== undefined) throw new TenancyConfigError('invalid_index_template', problem);
 }
 
 function isLogicalIndexName(name: string): boolean {

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
-import { ProxyError } from '../http/errors.ts';
-import type { ClusterConfig } from '../server/config.ts';
+import { badGateway, OsproxyError, unavailable } from '../http/errors.ts';
+import type { ClusterConfig } from '../config/schema.ts';
 import { CircuitBreaker } from './breaker.ts';
 import { StreamingClient, type StreamedRequest } from './streaming-client.ts';
 import type { IncomingMessage } from 'node:http';
@@ -40,15 +40,15 @@ function authHeader(cfg: ClusterConfig): Record<string, string> {
 }
 
 /** Maps an undici failure to the client-facing error (never exposing the upstream's address). */
-export function upstreamFailure(e: unknown, clusterId: string): ProxyError {
+export function upstreamFailure(e: unknown, clusterId: string): OsproxyError {
   const code = (e as { code?: string }).code ?? '';
   if (e instanceof undiciErrors.HeadersTimeoutError || e instanceof undiciErrors.BodyTimeoutError) {
-    return new ProxyError(504, 'timeout_exception', 'upstream_timeout', `cluster [${clusterId}] did not answer in time`, { retryable: true });
+    return new OsproxyError({ status: 504, type: 'timeout_exception', code: 'upstream_timeout', reason: `cluster [${clusterId}] did not answer in time`, retryable: true });
   }
   if (code === 'ECONNREFUSED' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH') {
-    return new ProxyError(502, 'connect_exception', 'upstream_connect_failed', `cannot connect to cluster [${clusterId}]`, { retryable: true });
+    return badGateway('upstream_connect_failed', `cannot connect to cluster [${clusterId}]`, { type: 'connect_exception', retryable: true });
   }
-  return new ProxyError(502, 'transport_exception', 'upstream_transport_failed', `the connection to cluster [${clusterId}] failed mid-request`, { retryable: true });
+  return badGateway('upstream_transport_failed', `the connection to cluster [${clusterId}] failed mid-request`, { type: 'transport_exception', retryable: true });
 }
 
 function isTransportFailure(e: unknown): boolean {
@@ -92,12 +92,9 @@ export class UpstreamCluster {
     this.streaming = new StreamingClient(this.origin, tls, cfg.connections, cfg.request_timeout_ms);
   }
 
-  private breakerOpen(): ProxyError {
-    const retryAfter = String(Math.max(1, Math.ceil(this.breaker.retryAfterMs / 1000)));
-    return new ProxyError(503, 'unavailable_exception', 'upstream_breaker_open', `cluster [${this.id}] is unavailable (circuit breaker open)`, {
-      retryable: true,
-      headers: { 'retry-after': retryAfter },
-    });
+  private breakerOpen(): OsproxyError {
+    const retryAfter = Math.max(1, Math.ceil(this.breaker.retryAfterMs / 1000));
+    return unavailable('upstream_breaker_open', `cluster [${this.id}] is unavailable (circuit breaker open)`, retryAfter);
   }
 
   /** Streams an unbounded request body (passthrough); never retried, guarded by the breaker. */

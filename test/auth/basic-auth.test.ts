@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { AuthConfigError, Authenticator, hashPassword, type AuthError } from '../../src/auth/index.ts';
-import { TenantSchema } from '../../src/server/config-schema.ts';
+import { TenantSchema } from '../../src/config/tenant-schema.ts';
 import { authFailure, basic, grantsOf, PASSWORDS, REMOTE, TENANTS } from './fixtures.ts';
 
 const shape = (e: AuthError): unknown => ({ status: e.status, type: e.type, code: e.code, reason: e.reason, www: e.wwwAuthenticate });

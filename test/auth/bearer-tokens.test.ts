@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AuthConfigError, Authenticator, hashToken, WWW_AUTHENTICATE } from '../../src/auth/index.ts';
-import { TenantSchema } from '../../src/server/config-schema.ts';
+import { TenantSchema } from '../../src/config/tenant-schema.ts';
 import { authFailure, bearer, grantsOf, REMOTE, TENANTS, TOKENS } from './fixtures.ts';
 
 const auth = await Authenticator.create({ tenants: TENANTS });

@@ -1,5 +1,5 @@
 // Shared config for the auth tests: three tenants, tokens, users, a certificate, one multi-tenant token.
-import { TenantSchema, type TenantConfig } from '../../src/server/config-schema.ts';
+import { TenantSchema, type TenantConfig } from '../../src/config/tenant-schema.ts';
 import { AuthError, hashPassword, hashToken, type Principal } from '../../src/auth/index.ts';
 import assert from 'node:assert/strict';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import { AuthConfigError, Authenticator } from '../../src/auth/index.ts';
-import { JwtSchema } from '../../src/server/config-schema.ts';
+import { JwtSchema } from '../../src/config/auth-schema.ts';
 import { authFailure, bearer, errorText, grantsOf, REMOTE, TENANTS } from './fixtures.ts';
 
 const ISSUER = 'https://idp.example';

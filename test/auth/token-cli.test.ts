@@ -60,3 +60,14 @@ test('token new prints a fresh 32-byte base64url token and its hash, ready for t
   const b = await run(['new']);
   assert.notEqual(a.out, b.out);
 });
+
+test('token key prints a fresh cursor sealing key that the configuration accepts', async () => {
+  const { parseConfig } = await import('../../src/config/load.ts');
+  const first = (await run(['key'])).out;
+  const second = (await run(['key'])).out;
+  const key = /^cursor_key_b64: (\S+)\n$/.exec(first)?.[1];
+  assert.ok(key !== undefined, first);
+  assert.equal(Buffer.from(key, 'base64').length, 32);
+  assert.notEqual(first, second);
+  assert.doesNotThrow(() => parseConfig({ clusters: { default: { url: 'http://127.0.0.1:9' } }, tenancy: { cursor_key_b64: key } }));
+});

@@ -2,10 +2,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Registry } from 'prom-client';
 import { Admission, rejectionError, shareSlots, type Rejection, type Ticket } from '../../src/batch/admission.ts';
-import { AdmissionSchema, type AdmissionConfig } from '../../src/batch/admission-config.ts';
+import { AdmissionSchema, type AdmissionConfig } from '../../src/config/admission-schema.ts';
 import { TenantLabels } from '../../src/batch/tenant-labels.ts';
 import { retryAfterSeconds, TokenBucket } from '../../src/batch/token-bucket.ts';
-import { parseConfig } from '../../src/server/load-config.ts';
+import { parseConfig } from '../../src/config/load.ts';
 
 function admission(cfg: Record<string, unknown>, clock = { t: 0 }, registry?: Registry): Admission {
   return new Admission(AdmissionSchema.parse(cfg) as AdmissionConfig, { now: () => clock.t, registry, tenantLabelLimit: 2 });

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { hashToken } from '../../src/auth/index.ts';
 import { startEngine, type RunningEngine } from '../../src/engine/engine.ts';
-import { parseConfig } from '../../src/server/load-config.ts';
+import { parseConfig } from '../../src/config/load.ts';
 import { startProxy, type RunningProxy } from '../../src/server/proxy-server.ts';
 import { IndexRegistry } from '../../src/control/index-registry.ts';
 import { call } from '../helpers/http.ts';

@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { hashToken } from '../../src/auth/index.ts';
 import { startEngine, type RunningEngine } from '../../src/engine/engine.ts';
-import { parseConfig } from '../../src/server/load-config.ts';
+import { parseConfig } from '../../src/config/load.ts';
 import { startProxy, type RunningProxy } from '../../src/server/proxy-server.ts';
 
 export interface Stack {

@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import { request } from 'undici';
 import { hashPassword, hashToken } from '../../src/auth/index.ts';
 import { startEngine, type RunningEngine } from '../../src/engine/engine.ts';
-import { parseConfig } from '../../src/server/load-config.ts';
+import { parseConfig } from '../../src/config/load.ts';
 import { startProxy, type RunningProxy } from '../../src/server/proxy-server.ts';
 import { call, type HttpResult } from '../helpers/http.ts';
 import { startStack, type Stack } from '../helpers/stack.ts';

@@ -4,7 +4,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { hashToken } from '../../src/auth/index.ts';
-import { parseConfig } from '../../src/server/load-config.ts';
+import { parseConfig } from '../../src/config/load.ts';
 import { startProxy, type RunningProxy } from '../../src/server/proxy-server.ts';
 import { call } from '../helpers/http.ts';
 

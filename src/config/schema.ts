@@ -1,9 +1,17 @@
 import { z } from 'zod';
-import { OperatorsSchema } from '../auth/operators.ts';
-import { AdmissionSchema, MetricsSchema } from '../batch/admission-config.ts';
-import { JwtSchema, TENANT_ID, TenantSchema } from './config-schema.ts';
+import { AdmissionSchema, MetricsSchema } from './admission-schema.ts';
+import { JwtSchema, OperatorsSchema } from './auth-schema.ts';
+import { TENANT_ID, TenantSchema } from './tenant-schema.ts';
 
 const MiB = 1024 * 1024;
+/** The cursor sealing key's minimum length: a shorter key would make sealed ids forgeable by brute force. */
+export const MIN_CURSOR_KEY_BYTES = 32;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+const CursorKeySchema = z.string().refine(
+  (v) => BASE64.test(v.trim()) && Buffer.from(v, 'base64').length >= MIN_CURSOR_KEY_BYTES,
+  `must be base64 of at least ${MIN_CURSOR_KEY_BYTES} random bytes ('osproxy token key' prints one)`,
+);
 
 export const ListenerSchema = z.strictObject({
   host: z.string().default('127.0.0.1'),
@@ -60,7 +68,7 @@ export const ConfigSchema = z
         reserved_fields: z.strictObject({ tenant: z.string().default('_tenant'), lindex: z.string().default('_lindex') }).default({ tenant: '_tenant', lindex: '_lindex' }),
         stored_script_allowlist: z.array(z.string()).default([]),
         /** HMAC key (base64, ≥ 32 bytes) sealing scroll and PIT ids; shared by the fleet. */
-        cursor_key_b64: z.string().optional(),
+        cursor_key_b64: CursorKeySchema.optional(),
       })
       .default({ reserved_fields: { tenant: '_tenant', lindex: '_lindex' }, stored_script_allowlist: [] }),
     limits: z

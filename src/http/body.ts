@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { ProxyError } from '../http/errors.ts';
+import { OsproxyError, rejectedExecution } from './errors.ts';
 
 /**
  * Counts bytes buffered by all requests in flight, so that many mid-size bodies together cannot
@@ -28,15 +28,12 @@ export class InflightBudget {
   }
 }
 
-function tooLarge(max: number): ProxyError {
-  return new ProxyError(413, 'content_too_long_exception', 'body_too_large', `request body is larger than the limit of ${max} bytes`);
+function tooLarge(max: number): OsproxyError {
+  return new OsproxyError({ status: 413, type: 'content_too_long_exception', code: 'body_too_large', reason: `request body is larger than the limit of ${max} bytes` });
 }
 
-function overloaded(): ProxyError {
-  return new ProxyError(429, 'rejected_execution_exception', 'inflight_bytes_exhausted', 'too many request bytes are buffered in flight; retry later', {
-    retryable: true,
-    headers: { 'retry-after': '1' },
-  });
+function overloaded(): OsproxyError {
+  return rejectedExecution('inflight_bytes_exhausted', 'too many request bytes are buffered in flight; retry later', 1);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_TEMPLATES, templateProblem } from './templates.ts';
 
 /** Tenant ids as SPEC §1 defines them. */
 export const TENANT_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -30,6 +31,10 @@ export const PlacementSchema = z.strictObject({
   index_template: z.string().optional(),
   /** Shared placement: route by tenant (default) or not at all. */
   routing: z.enum(['tenant', 'none']).default('tenant'),
+}).superRefine((p, ctx) => {
+  const problem = templateProblem(p.index_template ?? DEFAULT_TEMPLATES[p.kind], p.kind);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['index_template'], message: problem });
+  if (p.kind === 'cluster' && p.cluster === undefined) ctx.addIssue({ code: 'custom', path: ['cluster'], message: 'a cluster placement must name its cluster' });
 });
 export type PlacementConfig = z.infer<typeof PlacementSchema>;
 
@@ -40,19 +45,3 @@ export const TenantSchema = z.strictObject({
   principals: z.array(PrincipalSchema).default([]),
 });
 export type TenantConfig = z.infer<typeof TenantSchema>;
-
-export const JwtSchema = z.strictObject({
-  /** Accepted algorithms (HS256, RS256, ES256, EdDSA). */
-  algorithms: z.array(z.enum(['HS256', 'RS256', 'ES256', 'EdDSA'])).min(1),
-  /** HS256 shared secret (base64). */
-  secret_b64: z.string().optional(),
-  /** JWKS file path or URL for asymmetric keys. */
-  jwks_file: z.string().optional(),
-  jwks_url: z.string().url().optional(),
-  issuer: z.string().optional(),
-  audience: z.string().optional(),
-  tenant_claim: z.string().default('tenant'),
-  roles_claim: z.string().default('roles'),
-  subject_claim: z.string().default('sub'),
-});
-export type JwtConfig = z.infer<typeof JwtSchema>;

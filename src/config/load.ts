@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { ConfigSchema, type OsproxyConfig } from './config.ts';
+import { ConfigSchema, type OsproxyConfig } from './schema.ts';
 
-export class ConfigError extends Error {}
+import { ConfigError } from './config-error.ts';
+
+export { ConfigError };
 
 type Raw = Record<string, unknown>;
 

@@ -1,0 +1,111 @@
+/**
+ * One request's tenant scope (SPEC §3 "resolve"): who the caller is, which tenant it is bound to,
+ * and where that tenant's logical indexes live. Built once per request from the control snapshot
+ * by the resolve stage; endpoint handlers read placements, targets and tenancy settings only here.
+ */
+import type { Binding, Principal, Role } from '../auth/index.ts';
+import type { ControlSnapshot } from '../control/snapshot.ts';
+import { indexNotFound, internalError } from '../http/errors.ts';
+import { buildHitContext, type HitContext, type ReservedFields, type SearchScope, type Target } from '../tenancy/index.ts';
+import type { Classified } from '../http/classify.ts';
+import { matchExpression } from './index-expression.ts';
+import { pathIndices } from './path-indices.ts';
+
+/** The tenancy settings of the configuration, prepared once (the cursor key decoded). */
+export interface TenancySettings {
+  readonly reserved: ReservedFields;
+  readonly storedScriptAllowlist: ReadonlySet<string>;
+  /** Seals scroll and PIT ids; undefined ⇒ cursors are refused. */
+  readonly cursorKey: Buffer | undefined;
+}
+
+export interface ResolvedIndices {
+  targets: Target[];
+  /** Concrete names that are not registered (404 unless ignore_unavailable). */
+  missing: string[];
+}
+
+/** What the path's `{index}` resolved to (see IndexKind in http/endpoints.ts). */
+export type PathIndices =
+  | { kind: 'one'; lindex: string; target: Target }
+  | ({ kind: 'expression' } & ResolvedIndices)
+  | { kind: 'default'; lindex: string | undefined }
+  | { kind: 'none' };
+
+export class RequestScope {
+  readonly tenant: string;
+  readonly principal: Principal;
+  readonly roles: ReadonlySet<Role>;
+  readonly reserved: ReservedFields;
+  /** What the path's `{index}` resolved to, eagerly: a bad or ambiguous name fails here. */
+  readonly path: PathIndices;
+
+  constructor(
+    private readonly snapshot: ControlSnapshot,
+    binding: Binding,
+    readonly settings: TenancySettings,
+    endpoint: Classified,
+  ) {
+    this.tenant = binding.tenant;
+    this.principal = binding.principal;
+    this.roles = binding.roles;
+    this.reserved = settings.reserved;
+    this.path = pathIndices(this, endpoint);
+  }
+
+  /** Where one of the tenant's logical indexes lives (the name is validated). */
+  target(lindex: string): Target {
+    return this.snapshot.target(this.tenant, lindex);
+  }
+
+  /** Whether the logical index exists (created explicitly or by a first write). */
+  has(lindex: string): boolean {
+    return this.snapshot.hasIndex(this.tenant, lindex);
+  }
+
+  createdAt(lindex: string): number | undefined {
+    return this.snapshot.createdAt(this.tenant, lindex);
+  }
+
+  epoch(lindex: string): number {
+    return this.snapshot.epoch(this.tenant, lindex);
+  }
+
+  /** An index expression resolved against this tenant's logical indexes only. */
+  resolve(expr: string | undefined): ResolvedIndices {
+    const { names, missing } = matchExpression(expr, this.snapshot.indexes(this.tenant), (n) => this.has(n));
+    return { targets: names.map((n) => this.target(n)), missing };
+  }
+
+  /** The path's single logical index (endpoints of kind `one`). */
+  one(): { lindex: string; target: Target } {
+    if (this.path.kind !== 'one') throw internalError();
+    return this.path;
+  }
+
+  /** The path's resolved index expression (endpoints of kind `expression`). */
+  indices(): ResolvedIndices {
+    if (this.path.kind !== 'expression') throw internalError();
+    return this.path;
+  }
+
+  /** The path's targets; a missing concrete name is a 404 unless `ignoreUnavailable`. */
+  existingTargets(ignoreUnavailable: boolean): Target[] {
+    const { targets, missing } = this.indices();
+    if (missing.length > 0 && !ignoreUnavailable) throw indexNotFound(missing[0]);
+    return targets;
+  }
+
+  /** The path's default `_index` for body items (endpoints of kind `default`). */
+  defaultIndex(): string | undefined {
+    return this.path.kind === 'default' ? this.path.lindex : undefined;
+  }
+
+  searchScope(targets: Target[], lookupTargets?: Target[]): SearchScope {
+    return { tenant: this.tenant, targets, reserved: this.reserved, storedScriptAllowlist: this.settings.storedScriptAllowlist, lookupTargets };
+  }
+
+  hitContext(targets: readonly Target[]): HitContext {
+    return buildHitContext(this.tenant, targets, this.reserved);
+  }
+}
