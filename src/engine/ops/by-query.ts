@@ -42,7 +42,7 @@ type Script = ReturnType<typeof compileScript>;
 
 /** A bulk item failure as BulkItemResponse.Failure renders it in by-query responses. */
 function failureOf(idx: IndexState, id: string, e: EngineError): JsonObject {
-  return { index: idx.name, id, cause: { type: e.type, reason: e.message, ...e.extra }, status: e.status };
+  return { index: idx.name, id, cause: e.toCauseObject(), status: e.status };
 }
 
 /** The write a hit turns into: the script runs on the hit's (snapshot) source, as the scroll gave it. */

@@ -1,7 +1,7 @@
 import { EngineError, indexNotFound } from '../errors.ts';
 import { isObject, type Json, type JsonObject } from '../json.ts';
 import { applyDynamicMapping } from '../mapping/dynamic.ts';
-import { mergeMappings, parseMappingBody } from '../mapping/merge.ts';
+import { mappingParseFailure, mergeMappings, parseMappingBody } from '../mapping/merge.ts';
 import type { Mappings } from '../mapping/types.ts';
 import type { WalRecord } from '../persist/records.ts';
 import { WriteAheadLog } from '../persist/wal.ts';
@@ -22,6 +22,15 @@ export interface ResolveOptions {
   ignoreUnavailable?: boolean;
   /** Wildcards that match nothing are fine (default true, as in OpenSearch search). */
   allowNoIndices?: boolean;
+}
+
+/** Parses a mapping body; failures are wrapped as MapperService.internalMerge wraps them. */
+function parseMappings(body: Json | undefined): Mappings {
+  try {
+    return parseMappingBody(body);
+  } catch (e) {
+    throw e instanceof EngineError ? mappingParseFailure(e) : e;
+  }
 }
 
 /** All indexes of the engine, name resolution, and durable application of changes. */
@@ -95,7 +104,7 @@ export class EngineState {
       }
     }
     const settings = parseIndexSettings(obj.settings, this.defaultShards);
-    const mappings = parseMappingBody(obj.mappings);
+    const mappings = parseMappings(obj.mappings);
     return this.applyCreate({ t: 'create', index: name, uuid: newIndexUuid(), creationDate: Date.now(), settings, mappings });
   }
 
@@ -110,7 +119,7 @@ export class EngineState {
   }
 
   putMapping(idx: IndexState, body: Json | undefined): void {
-    const incoming = parseMappingBody(body);
+    const incoming = parseMappings(body);
     const next = structuredClone(idx.mappings);
     mergeMappings(next, incoming);
     idx.mappings = next;
@@ -127,7 +136,8 @@ export class EngineState {
     if (!applyDynamicMapping(idx.mappings, source, id, false)) return;
     const next = structuredClone(idx.mappings);
     if (applyDynamicMapping(next, source, id)) {
-      idx.mappings = next;
+      // A dynamic update is merged like an explicit one, so the same limit applies (MappingLookup.checkFieldLimit).
+        idx.mappings = next;
       idx.mappingsChanged();
       this.log({ t: 'mappings', index: idx.name, mappings: next });
     }

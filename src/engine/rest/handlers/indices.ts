@@ -1,6 +1,6 @@
 import { EngineError } from '../../errors.ts';
 import type { JsonObject } from '../../json.ts';
-import { mappingToJson } from '../../mapping/merge.ts';
+import { mappingToJson } from '../../mapping/render.ts';
 import { applySettingsUpdate, flattenSettings, settingsToJson } from '../../store/settings.ts';
 import type { IndexState } from '../../store/index-state.ts';
 import type { EngineContext } from '../context.ts';
