@@ -1,13 +1,14 @@
 import { EngineError, indexNotFound } from '../errors.ts';
 import { isObject, type Json, type JsonObject } from '../json.ts';
 import { applyDynamicMapping } from '../mapping/dynamic.ts';
+import { checkTotalFieldsLimit } from '../mapping/limits.ts';
 import { mappingParseFailure, mergeMappings, parseMappingBody } from '../mapping/merge.ts';
 import type { Mappings } from '../mapping/types.ts';
 import type { WalRecord } from '../persist/records.ts';
 import { WriteAheadLog } from '../persist/wal.ts';
 import { IndexState, newIndexUuid, type IndexSettings } from './index-state.ts';
 import { validateIndexName, wildcardMatch } from './index-names.ts';
-import { parseIndexSettings } from './settings.ts';
+import { parseIndexSettings, totalFieldsLimit } from './settings.ts';
 import type { DocRecord } from './shard.ts';
 
 export interface EngineOptions {
@@ -105,6 +106,7 @@ export class EngineState {
     }
     const settings = parseIndexSettings(obj.settings, this.defaultShards);
     const mappings = parseMappings(obj.mappings);
+    checkTotalFieldsLimit(mappings, totalFieldsLimit(settings));
     return this.applyCreate({ t: 'create', index: name, uuid: newIndexUuid(), creationDate: Date.now(), settings, mappings });
   }
 
@@ -122,6 +124,7 @@ export class EngineState {
     const incoming = parseMappings(body);
     const next = structuredClone(idx.mappings);
     mergeMappings(next, incoming);
+    checkTotalFieldsLimit(next, totalFieldsLimit(idx.settings));
     idx.mappings = next;
     idx.mappingsChanged();
     this.log({ t: 'mappings', index: idx.name, mappings: next });
@@ -137,7 +140,8 @@ export class EngineState {
     const next = structuredClone(idx.mappings);
     if (applyDynamicMapping(next, source, id)) {
       // A dynamic update is merged like an explicit one, so the same limit applies (MappingLookup.checkFieldLimit).
-        idx.mappings = next;
+      checkTotalFieldsLimit(next, totalFieldsLimit(idx.settings));
+      idx.mappings = next;
       idx.mappingsChanged();
       this.log({ t: 'mappings', index: idx.name, mappings: next });
     }

@@ -1,5 +1,6 @@
 import { EngineError } from '../errors.ts';
 import { isObject, type Json, type JsonObject } from '../json.ts';
+import { DEFAULT_TOTAL_FIELDS_LIMIT } from '../mapping/limits.ts';
 import type { IndexSettings } from './index-state.ts';
 
 /** Flattens `{index: {number_of_shards: 1}}`, `{number_of_shards: 1}` and dotted keys into `index.*`. */
@@ -48,6 +49,22 @@ export function parseIndexSettings(body: Json | undefined, defaultShards: number
   return settings;
 }
 
+const TOTAL_FIELDS_LIMIT = 'index.mapping.total_fields.limit';
+
+/** Setting.longSetting's parser: a Java long, at least `min`. */
+function longSetting(v: string, key: string, min: number): number {
+  if (!/^[+-]?\d+$/.test(v.trim())) throw new EngineError(400, 'illegal_argument_exception', `Failed to parse value [${v}] for setting [${key}]`);
+  const n = Number(v);
+  if (n < min) throw new EngineError(400, 'illegal_argument_exception', `Failed to parse value [${v}] for setting [${key}] must be >= ${min}`);
+  return n;
+}
+
+/** `index.mapping.total_fields.limit` (default 1000). */
+export function totalFieldsLimit(s: IndexSettings): number {
+  const v = s.extra[TOTAL_FIELDS_LIMIT];
+  return v === undefined ? DEFAULT_TOTAL_FIELDS_LIMIT : Number(v);
+}
+
 /** Applies dynamic settings (refresh interval, replicas, anything else kept verbatim). */
 export function applySettingsUpdate(settings: IndexSettings, flat: Record<string, string>, creating: boolean): void {
   for (const [key, value] of Object.entries(flat)) {
@@ -56,6 +73,7 @@ export function applySettingsUpdate(settings: IndexSettings, flat: Record<string
       continue;
     }
     if (key === 'index.number_of_replicas') settings.numberOfReplicas = positiveInt(value, key, 1, 0);
+    else if (key === TOTAL_FIELDS_LIMIT) settings.extra[key] = String(longSetting(value, key, 0));
     else if (key === 'index.refresh_interval') {
       settings.refreshIntervalMs = parseTimeMs(value, key);
       settings.extra[key] = value;
