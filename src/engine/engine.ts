@@ -4,6 +4,7 @@ import { CursorStore } from './ops/cursors.ts';
 import type { EngineContext } from './rest/context.ts';
 import { registerBatchRoutes } from './rest/handlers/batch.ts';
 import { registerByQueryRoutes } from './rest/handlers/by-query.ts';
+import { registerCatRoutes } from './rest/handlers/cat.ts';
 import { registerClusterRoutes } from './rest/handlers/cluster.ts';
 import { registerDocumentRoutes } from './rest/handlers/documents.ts';
 import { registerIndexRoutes } from './rest/handlers/indices.ts';
@@ -31,6 +32,7 @@ export interface RunningEngine {
 export function buildRouter(): Router {
   const router = new Router();
   registerClusterRoutes(router);
+  registerCatRoutes(router);
   registerSearchRoutes(router);
   registerBatchRoutes(router);
   registerByQueryRoutes(router);
