@@ -1,5 +1,6 @@
 import { EngineError } from '../errors.ts';
 import type { Json } from '../json.ts';
+import { wildcardMatch } from '../store/index-names.ts';
 import type { RestRequest } from './rest-request.ts';
 import type { RestResponse } from './router.ts';
 
@@ -63,11 +64,6 @@ interface Display {
   label: string;
 }
 
-function matches(pattern: string, name: string): boolean {
-  if (!pattern.includes('*')) return pattern === name;
-  return new RegExp('^' + pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$').test(name);
-}
-
 /** RestTable.buildDisplayHeaders: `h` names, aliases and wildcards (unknown ones are ignored); `ts=false` hides the time columns. */
 function displayColumns(req: RestRequest, columns: CatColumn[]): Display[] {
   const showTime = (c: CatColumn): boolean => (c.name !== 'epoch' && c.name !== 'timestamp') || req.bool('ts', true);
@@ -76,7 +72,7 @@ function displayColumns(req: RestRequest, columns: CatColumn[]): Display[] {
   const wanted = new Set<string>();
   for (const p of h) {
     if (!p.includes('*')) wanted.add(p);
-    else for (const c of columns) if (matches(p, c.name) || (c.aliases ?? []).some((a) => matches(p, a))) wanted.add(c.name);
+    else for (const c of columns) if (wildcardMatch(p, c.name) || (c.aliases ?? []).some((a) => wildcardMatch(p, a))) wanted.add(c.name);
   }
   const out: Display[] = [];
   for (const w of wanted) {
