@@ -10,6 +10,7 @@ import { registerClusterRoutes } from './rest/handlers/cluster.ts';
 import { registerDocumentRoutes } from './rest/handlers/documents.ts';
 import { registerFieldCapsRoutes } from './rest/handlers/field-caps.ts';
 import { registerIndexRoutes } from './rest/handlers/indices.ts';
+import { registerNodeRoutes } from './rest/handlers/nodes.ts';
 import { registerSearchRoutes } from './rest/handlers/search.ts';
 import { createEngineServer } from './rest/http-server.ts';
 import { Router } from './rest/router.ts';
@@ -35,6 +36,7 @@ export function buildRouter(): Router {
   const router = new Router();
   registerClusterRoutes(router);
   registerCatRoutes(router);
+  registerNodeRoutes(router);
   registerFieldCapsRoutes(router);
   registerAliasRoutes(router);
   registerSearchRoutes(router);
@@ -76,6 +78,7 @@ export async function startEngine(cfg: EngineConfig = {}): Promise<RunningEngine
     server.listen(cfg.port ?? 0, cfg.host ?? '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  ctx.httpAddress = `${cfg.host ?? '127.0.0.1'}:${port}`;
   let closed = false;
   return {
     url: `http://${cfg.host ?? '127.0.0.1'}:${port}`,

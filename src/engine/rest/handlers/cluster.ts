@@ -5,6 +5,8 @@ import type { RestRequest } from '../rest-request.ts';
 import type { RestResponse, Router } from '../router.ts';
 
 export const ENGINE_VERSION = '2.17.0';
+export const BUILD_TYPE = 'embedded';
+export const BUILD_HASH = 'osproxy-embedded-engine';
 
 function rootHandler(_req: RestRequest, ctx: EngineContext): RestResponse {
   return {
@@ -16,8 +18,8 @@ function rootHandler(_req: RestRequest, ctx: EngineContext): RestResponse {
       version: {
         distribution: 'opensearch',
         number: ENGINE_VERSION,
-        build_type: 'embedded',
-        build_hash: 'osproxy-embedded-engine',
+        build_type: BUILD_TYPE,
+        build_hash: BUILD_HASH,
         build_date: '2026-01-01T00:00:00.000000Z',
         build_snapshot: false,
         lucene_version: '9.11.1',
