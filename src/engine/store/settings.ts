@@ -84,11 +84,14 @@ export function applySettingsUpdate(settings: IndexSettings, flat: Record<string
 /** Settings as GET _settings returns them (nested objects, string values). */
 export function settingsToJson(s: IndexSettings, name: string, uuid: string, creationDate: number): JsonObject {
   const index: JsonObject = {
+    // OpenSearch 2.x records the replication strategy on every new index.
+    replication: { type: 'DOCUMENT' },
     creation_date: String(creationDate),
     number_of_shards: String(s.numberOfShards),
     number_of_replicas: String(s.numberOfReplicas),
     uuid,
-    version: { created: '136377827' },
+    // Version.V_2_17_0.id (2170099) ^ Version.MASK, as IndexMetadata stores index.version.created.
+    version: { created: '136387827' },
     provided_name: name,
   };
   for (const [key, value] of Object.entries(s.extra)) setPath(index, key.slice('index.'.length).split('.'), value);
