@@ -39,5 +39,6 @@ describe('engine _nodes', () => {
     assert.equal(local.body._nodes.total, 1);
     const other = await call<NodesInfo>(engine.url, 'GET', '/_nodes/some-other-node');
     assert.deepEqual([other.body._nodes.total, other.body.nodes], [0, {}]);
+    assert.equal((await call(engine.url, 'GET', '/_nodes/stats')).status, 400); // not served, rather than read as a node id
   });
 });

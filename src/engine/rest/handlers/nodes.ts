@@ -1,4 +1,5 @@
 import { arch, availableParallelism, release, type as osType } from 'node:os';
+import { EngineError } from '../../errors.ts';
 import type { JsonObject } from '../../json.ts';
 import { wildcardMatch } from '../../store/index-names.ts';
 import type { EngineContext } from '../context.ts';
@@ -97,7 +98,17 @@ function nodesInfoHandler(req: RestRequest, ctx: EngineContext): RestResponse {
   return { status: 200, body: { _nodes: { total: n, successful: n, failed: 0 }, cluster_name: ctx.clusterName, nodes } };
 }
 
+/** Node APIs the engine does not serve are refused, not answered as node ids by the info pattern below. */
+function notServed(req: RestRequest): RestResponse {
+  throw new EngineError(400, 'illegal_argument_exception', `no handler found for uri [${req.path}] and method [${req.method}]`);
+}
+
 export function registerNodeRoutes(r: Router): void {
+  for (const api of ['stats', 'usage', 'hot_threads', 'reload_secure_settings']) {
+    r.add(['GET', 'POST'], `/_nodes/${api}`, [], notServed);
+    r.add(['GET', 'POST'], `/_nodes/{nodeId}/${api}`, [], notServed);
+    r.add(['GET', 'POST'], `/_nodes/${api}/{metric}`, [], notServed);
+  }
   const params = ['timeout', 'flat_settings'];
   r.add(['GET'], '/_nodes', params, nodesInfoHandler);
   r.add(['GET'], '/_nodes/{nodeId}', params, nodesInfoHandler);
