@@ -4,9 +4,13 @@ import { CursorStore } from './ops/cursors.ts';
 import type { EngineContext } from './rest/context.ts';
 import { registerBatchRoutes } from './rest/handlers/batch.ts';
 import { registerByQueryRoutes } from './rest/handlers/by-query.ts';
+import { registerAliasRoutes } from './rest/handlers/aliases.ts';
+import { registerCatRoutes } from './rest/handlers/cat.ts';
 import { registerClusterRoutes } from './rest/handlers/cluster.ts';
 import { registerDocumentRoutes } from './rest/handlers/documents.ts';
+import { registerFieldCapsRoutes } from './rest/handlers/field-caps.ts';
 import { registerIndexRoutes } from './rest/handlers/indices.ts';
+import { registerNodeRoutes } from './rest/handlers/nodes.ts';
 import { registerSearchRoutes } from './rest/handlers/search.ts';
 import { createEngineServer } from './rest/http-server.ts';
 import { Router } from './rest/router.ts';
@@ -31,6 +35,10 @@ export interface RunningEngine {
 export function buildRouter(): Router {
   const router = new Router();
   registerClusterRoutes(router);
+  registerCatRoutes(router);
+  registerNodeRoutes(router);
+  registerFieldCapsRoutes(router);
+  registerAliasRoutes(router);
   registerSearchRoutes(router);
   registerBatchRoutes(router);
   registerByQueryRoutes(router);
@@ -70,6 +78,7 @@ export async function startEngine(cfg: EngineConfig = {}): Promise<RunningEngine
     server.listen(cfg.port ?? 0, cfg.host ?? '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  ctx.httpAddress = `${cfg.host ?? '127.0.0.1'}:${port}`;
   let closed = false;
   return {
     url: `http://${cfg.host ?? '127.0.0.1'}:${port}`,

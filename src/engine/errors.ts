@@ -8,28 +8,50 @@ export class EngineError extends Error {
   readonly status: number;
   readonly type: string;
   readonly extra: JsonObject;
+  /** The wrapped exception, rendered as `caused_by`. */
+  readonly causedBy: EngineError | undefined;
 
-  constructor(status: number, type: string, reason: string, extra: JsonObject = {}) {
+  constructor(status: number, type: string, reason: string, extra: JsonObject = {}, causedBy?: EngineError) {
     super(reason);
     this.status = status;
     this.type = type;
     this.extra = extra;
+    this.causedBy = causedBy;
   }
 
   get reason(): string {
     return this.message;
   }
 
+  /** This exception and its causes as `{type, reason, ..., caused_by}`. */
+  toCauseObject(): JsonObject {
+    const out: JsonObject = { type: this.type, reason: this.message, ...this.extra };
+    if (this.causedBy !== undefined) out.caused_by = this.causedBy.toCauseObject();
+    return out;
+  }
+
+  /**
+   * OpenSearchException.guessRootCauses: follow the causes while they are OpenSearch exceptions;
+   * plain Java exceptions (illegal_argument_exception, ...) end the walk at their wrapper.
+   */
+  private rootCause(): EngineError {
+    const next = this.causedBy;
+    return next === undefined || JAVA_EXCEPTIONS.has(next.type) ? this : next.rootCause();
+  }
+
   /** The `error` object alone (as used inside bulk items and mget docs). */
   toErrorObject(): JsonObject {
-    const cause: JsonObject = { type: this.type, reason: this.message, ...this.extra };
-    return { root_cause: [cause], ...cause };
+    const root = this.rootCause();
+    return { root_cause: [{ type: root.type, reason: root.message, ...root.extra }], ...this.toCauseObject() };
   }
 
   toBody(): JsonObject {
     return { error: this.toErrorObject(), status: this.status };
   }
 }
+
+/** Exception types that are not OpenSearchExceptions (root cause guessing stops before them). */
+const JAVA_EXCEPTIONS = new Set(['illegal_argument_exception', 'illegal_state_exception', 'number_format_exception', 'date_time_parse_exception']);
 
 export const badRequest = (reason: string, type = 'illegal_argument_exception'): EngineError =>
   new EngineError(400, type, reason);

@@ -1,50 +1,15 @@
 import { EngineError } from '../errors.ts';
 import { isObject, type Json, type JsonObject } from '../json.ts';
+import { DEFAULT_DATE_FORMAT, parseDateValue } from '../search/fields/dates.ts';
+import { inferMapping } from './detect.ts';
 import { isNumericType, type FieldMapping, type Mappings } from './types.ts';
-
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
-const SLASH_DATE = /^\d{4}\/\d{2}\/\d{2}(?: \d{2}:\d{2}:\d{2})?(?: ?[+-]\d{4}| ?Z)?$/;
-
-/** OpenSearch's default `dynamic_date_formats` check. */
-export function looksLikeDate(s: string): boolean {
-  return (ISO_DATE.test(s) || SLASH_DATE.test(s)) && !Number.isNaN(parseDate(s));
-}
-
-/** Parses the date forms the engine accepts (ISO-8601, yyyy/MM/dd, epoch millis); NaN if invalid. */
-export function parseDate(v: Json): number {
-  if (typeof v === 'number') return v;
-  if (typeof v !== 'string') return NaN;
-  if (/^-?\d+$/.test(v) && !/^\d{4}$/.test(v)) return Number(v);
-  if (/^\d{4}$/.test(v)) return Date.UTC(Number(v), 0, 1);
-  let s = v.replace(/^(\d{4})\/(\d{2})\/(\d{2})/, '$1-$2-$3').replace(' ', 'T');
-  if (/^\d{4}-\d{2}-\d{2}$/.test(s)) s += 'T00:00:00Z';
-  else if (!/(Z|[+-]\d{2}:?\d{2})$/.test(s)) s += 'Z';
-  return Date.parse(s);
-}
-
-/** The mapping OpenSearch infers for a new value, or undefined for null/empty arrays. */
-export function inferMapping(value: Json): FieldMapping | undefined {
-  if (Array.isArray(value)) {
-    for (const item of value) {
-      const m = inferMapping(item);
-      if (m !== undefined) return m;
-    }
-    return undefined;
-  }
-  if (value === null) return undefined;
-  if (typeof value === 'boolean') return { type: 'boolean' };
-  if (typeof value === 'number') return { type: Number.isInteger(value) ? 'long' : 'float' };
-  if (typeof value === 'string') {
-    if (looksLikeDate(value)) return { type: 'date' };
-    return { type: 'text', fields: { keyword: { type: 'keyword', ignore_above: 256 } } };
-  }
-  return { properties: {} };
-}
 
 type DynamicSetting = Mappings['dynamic'];
 
 interface Walk {
   docId: string;
+  /** The root mapping: its date_detection, numeric_detection and dynamic_date_formats steer inference. */
+  root: Mappings;
   /** false: only check (values against types, strict mode) and report whether fields are new. */
   mutate: boolean;
 }
@@ -56,7 +21,7 @@ interface Walk {
  * brings new fields, so a caller can check cheaply first and copy the mapping only then.
  */
 export function applyDynamicMapping(mappings: Mappings, doc: JsonObject, docId: string, mutate = true): boolean {
-  return walkObject(mappings.properties, doc, '', mappings.dynamic, { docId, mutate });
+  return walkObject(mappings.properties, doc, '', mappings.dynamic, { docId, root: mappings, mutate });
 }
 
 function walkObject(props: Record<string, FieldMapping>, obj: JsonObject, prefix: string, dynamic: DynamicSetting, w: Walk): boolean {
@@ -81,7 +46,7 @@ function walkField(props: Record<string, FieldMapping>, key: string, value: Json
   let field = Object.prototype.hasOwnProperty.call(props, key) ? props[key] : undefined;
   let changed = false;
   if (field === undefined) {
-    const inferred = inferMapping(value);
+    const inferred = inferMapping(value, w.root);
     if (inferred === undefined) return false;
     if (dynamic === 'strict') {
       throw new EngineError(
@@ -136,7 +101,7 @@ function checkLeafValue(field: FieldMapping, value: Json, path: string, docId: s
   }
   const bad =
     (isNumericType(type) && !isNumeric(value)) ||
-    (type === 'date' && Number.isNaN(parseDate(value))) ||
+    (type === 'date' && Number.isNaN(parseDateValue(value, typeof field.format === 'string' ? field.format : DEFAULT_DATE_FORMAT))) ||
     (type === 'boolean' && !(typeof value === 'boolean' || value === 'true' || value === 'false' || value === ''));
   if (bad) {
     throw mapperParsing(

@@ -1,5 +1,5 @@
 import { EngineError } from '../errors.ts';
-import { isObject, type Json, type JsonObject } from '../json.ts';
+import { isObject, type Json } from '../json.ts';
 import type { FieldMapping, Mappings } from './types.ts';
 
 const KNOWN_TYPES = new Set([
@@ -28,9 +28,32 @@ export function parseMappingBody(body: Json | undefined): Mappings {
     }
     if (key === 'properties') out.properties = parseProperties(value, '');
     else if (key === 'dynamic') out.dynamic = parseDynamic(value);
+    else if (key === 'date_detection' || key === 'numeric_detection') out[key] = nodeBoolean(value, key);
+    else if (key === 'dynamic_date_formats') out.dynamic_date_formats = parseDynamicDateFormats(value);
     else out[key] = value;
   }
   return out;
+}
+
+/** XContentMapValues.nodeBooleanValue(node, name): only `true`/`false` (as booleans or strings). */
+function nodeBoolean(v: Json, name: string): boolean {
+  const text = typeof v === 'string' ? v : JSON.stringify(v);
+  if (text === 'true' || text === 'false') return text === 'true';
+  const inner = new EngineError(400, 'illegal_argument_exception', `Failed to parse value [${text}] as only [true] or [false] are allowed.`);
+  throw new EngineError(400, 'illegal_argument_exception', `Could not convert [${name}] to boolean`, {}, inner);
+}
+
+/** RootObjectMapper's `dynamic_date_formats`: a list, a single format, or `none`; epoch formats are refused. */
+function parseDynamicDateFormats(v: Json): string[] {
+  if (v === 'none') return [];
+  const list = (Array.isArray(v) ? v : [v]).map((f) => (typeof f === 'string' ? f : JSON.stringify(f)));
+  for (const f of list) if (f.startsWith('epoch_')) throw mapperParsing(`Epoch [${f}] is not supported as dynamic date format`);
+  return list;
+}
+
+/** MapperService.internalMerge: any failure to parse a mapping is reported wrapped in this. */
+export function mappingParseFailure(e: EngineError): EngineError {
+  return new EngineError(400, 'mapper_parsing_exception', `Failed to parse mapping [_doc]: ${e.message}`, {}, e);
 }
 
 function parseDynamic(v: Json): Mappings['dynamic'] {
@@ -93,9 +116,4 @@ function mergeProperties(cur: Record<string, FieldMapping>, inc: Record<string, 
       if (key !== 'properties' && key !== 'fields' && key !== 'type') existing[key] = value;
     }
   }
-}
-
-/** The mapping as GET _mapping returns it. */
-export function mappingToJson(m: Mappings): JsonObject {
-  return JSON.parse(JSON.stringify(m)) as JsonObject;
 }

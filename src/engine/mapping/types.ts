@@ -36,6 +36,10 @@ export interface FieldMapping {
 
 export interface Mappings {
   dynamic?: boolean | 'strict' | 'true' | 'false';
+  /** Root-only dynamic mapping parameters (RootObjectMapper); absent means OpenSearch's default. */
+  date_detection?: boolean;
+  numeric_detection?: boolean;
+  dynamic_date_formats?: string[];
   properties: Record<string, FieldMapping>;
   [param: string]: Json | Record<string, FieldMapping> | undefined;
 }

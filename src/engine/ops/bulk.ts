@@ -135,7 +135,7 @@ export function executeBulk(state: EngineState, lines: string[], defaults: BulkD
 
 function itemError(state: EngineState, index: string, id: string | undefined, e: EngineError): JsonObject {
   const idx = state.get(index);
-  const error: JsonObject = { type: e.type, reason: e.message, ...e.extra };
+  const error: JsonObject = e.toCauseObject();
   if (idx !== undefined) {
     error.index = idx.name;
     error.index_uuid ??= idx.uuid;

@@ -9,4 +9,6 @@ export interface EngineContext {
   clusterUuid: string;
   nodeName: string;
   nodeId: string;
+  /** `host:port` the HTTP server listens on, once it does (the node's http.publish_address). */
+  httpAddress?: string;
 }

@@ -3,6 +3,7 @@ import { EngineError } from '../errors.ts';
 import type { Json } from '../json.ts';
 import type { EngineContext } from './context.ts';
 import { applyFilterPath } from './filter-path.ts';
+import { prettyJson } from './pretty-json.ts';
 import { RestRequest } from './rest-request.ts';
 import type { RestResponse, Router } from './router.ts';
 
@@ -63,7 +64,7 @@ async function dispatch(router: Router, ctx: EngineContext, req: IncomingMessage
   checkContentType(req, body);
   const source = query.get('source');
   const effectiveBody = body.length === 0 && source !== undefined ? Buffer.from(source) : body;
-  const rest = new RestRequest(method, url.pathname, query, found.pathParams, effectiveBody);
+  const rest = new RestRequest(method, url.pathname, query, found.pathParams, effectiveBody, req.headers);
   const res = await found.route.handler(rest, ctx);
   ctx.state.commit();
   return res;
@@ -71,18 +72,18 @@ async function dispatch(router: Router, ctx: EngineContext, req: IncomingMessage
 
 function errorResponse(e: unknown): RestResponse {
   if (e instanceof EngineError) {
-    if (e.status === 406) return { status: 406, body: { error: e.message, status: 406 } };
-    return { status: e.status, body: e.toBody() };
+    if (e.status === 406) return { status: 406, body: { error: e.message, status: 406 }, error: true };
+    return { status: e.status, body: e.toBody(), error: true };
   }
   if (e instanceof BodyTooLarge) {
     const err = new EngineError(413, 'content_too_long', `request body is larger than ${MAX_BODY_BYTES} bytes`);
-    return { status: 413, body: err.toBody(), headers: { connection: 'close' } };
+    return { status: 413, body: err.toBody(), headers: { connection: 'close' }, error: true };
   }
   if (e instanceof RangeError && /call stack/i.test(e.message)) {
-    return { status: 400, body: new EngineError(400, 'x_content_parse_exception', 'the request is nested too deeply').toBody() };
+    return { status: 400, body: new EngineError(400, 'x_content_parse_exception', 'the request is nested too deeply').toBody(), error: true };
   }
   const reason = e instanceof Error ? e.message : String(e);
-  return { status: 500, body: new EngineError(500, 'exception', reason).toBody() };
+  return { status: 500, body: new EngineError(500, 'exception', reason).toBody(), error: true };
 }
 
 function send(req: IncomingMessage, res: ServerResponse, out: RestResponse): void {
@@ -95,9 +96,9 @@ function send(req: IncomingMessage, res: ServerResponse, out: RestResponse): voi
     headers['content-type'] ??= 'text/plain; charset=UTF-8';
   } else {
     const filter = url.searchParams.get('filter_path');
-    const body: Json = filter !== null ? applyFilterPath(out.body, filter) : out.body;
+    const body: Json = filter !== null && out.error !== true ? applyFilterPath(out.body, filter) : out.body;
     const pretty = url.searchParams.has('pretty') && url.searchParams.get('pretty') !== 'false';
-    payload = pretty ? JSON.stringify(body, null, 2) + '\n' : JSON.stringify(body);
+    payload = pretty ? prettyJson(body) : JSON.stringify(body);
     headers['content-type'] = 'application/json; charset=UTF-8';
   }
   const bytes = Buffer.from(payload);

@@ -8,11 +8,20 @@ export class RestRequest {
   readonly query: Map<string, string>;
   readonly pathParams: Record<string, string>;
   readonly rawBody: Buffer;
+  private readonly headers: Record<string, string | string[] | undefined>;
   private parsed: Json | undefined;
   private parsedOnce = false;
 
-  constructor(method: string, path: string, query: Map<string, string>, pathParams: Record<string, string>, rawBody: Buffer) {
+  constructor(
+    method: string,
+    path: string,
+    query: Map<string, string>,
+    pathParams: Record<string, string>,
+    rawBody: Buffer,
+    headers: Record<string, string | string[] | undefined> = {},
+  ) {
     this.method = method;
+    this.headers = headers;
     this.path = path;
     this.query = query;
     this.pathParams = pathParams;
@@ -39,6 +48,12 @@ export class RestRequest {
       .split('\n')
       .map((l) => l.replace(/\r$/, ''))
       .filter((l) => l.trim() !== '');
+  }
+
+  /** A request header (lower-case name); the first one when repeated. */
+  header(name: string): string | undefined {
+    const v = this.headers[name.toLowerCase()];
+    return Array.isArray(v) ? v[0] : v;
   }
 
   param(name: string): string | undefined {

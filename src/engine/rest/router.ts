@@ -7,6 +7,8 @@ export interface RestResponse {
   /** JSON body, plain text (for _cat), or nothing (HEAD). */
   body?: Json | string;
   headers?: Record<string, string>;
+  /** An error body: `filter_path` does not apply to it (OpenSearch builds errors unfiltered). */
+  error?: boolean;
 }
 
 export type Handler = (req: RestRequest, ctx: EngineContext) => RestResponse | Promise<RestResponse>;

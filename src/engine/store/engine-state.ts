@@ -1,13 +1,14 @@
 import { EngineError, indexNotFound } from '../errors.ts';
 import { isObject, type Json, type JsonObject } from '../json.ts';
 import { applyDynamicMapping } from '../mapping/dynamic.ts';
-import { mergeMappings, parseMappingBody } from '../mapping/merge.ts';
+import { checkTotalFieldsLimit } from '../mapping/limits.ts';
+import { mappingParseFailure, mergeMappings, parseMappingBody } from '../mapping/merge.ts';
 import type { Mappings } from '../mapping/types.ts';
 import type { WalRecord } from '../persist/records.ts';
 import { WriteAheadLog } from '../persist/wal.ts';
 import { IndexState, newIndexUuid, type IndexSettings } from './index-state.ts';
 import { validateIndexName, wildcardMatch } from './index-names.ts';
-import { parseIndexSettings } from './settings.ts';
+import { parseIndexSettings, totalFieldsLimit } from './settings.ts';
 import type { DocRecord } from './shard.ts';
 
 export interface EngineOptions {
@@ -22,6 +23,15 @@ export interface ResolveOptions {
   ignoreUnavailable?: boolean;
   /** Wildcards that match nothing are fine (default true, as in OpenSearch search). */
   allowNoIndices?: boolean;
+}
+
+/** Parses a mapping body; failures are wrapped as MapperService.internalMerge wraps them. */
+function parseMappings(body: Json | undefined): Mappings {
+  try {
+    return parseMappingBody(body);
+  } catch (e) {
+    throw e instanceof EngineError ? mappingParseFailure(e) : e;
+  }
 }
 
 /** All indexes of the engine, name resolution, and durable application of changes. */
@@ -95,7 +105,8 @@ export class EngineState {
       }
     }
     const settings = parseIndexSettings(obj.settings, this.defaultShards);
-    const mappings = parseMappingBody(obj.mappings);
+    const mappings = parseMappings(obj.mappings);
+    checkTotalFieldsLimit(mappings, totalFieldsLimit(settings));
     return this.applyCreate({ t: 'create', index: name, uuid: newIndexUuid(), creationDate: Date.now(), settings, mappings });
   }
 
@@ -110,9 +121,10 @@ export class EngineState {
   }
 
   putMapping(idx: IndexState, body: Json | undefined): void {
-    const incoming = parseMappingBody(body);
+    const incoming = parseMappings(body);
     const next = structuredClone(idx.mappings);
     mergeMappings(next, incoming);
+    checkTotalFieldsLimit(next, totalFieldsLimit(idx.settings));
     idx.mappings = next;
     idx.mappingsChanged();
     this.log({ t: 'mappings', index: idx.name, mappings: next });
@@ -127,6 +139,8 @@ export class EngineState {
     if (!applyDynamicMapping(idx.mappings, source, id, false)) return;
     const next = structuredClone(idx.mappings);
     if (applyDynamicMapping(next, source, id)) {
+      // A dynamic update is merged like an explicit one, so the same limit applies (MappingLookup.checkFieldLimit).
+      checkTotalFieldsLimit(next, totalFieldsLimit(idx.settings));
       idx.mappings = next;
       idx.mappingsChanged();
       this.log({ t: 'mappings', index: idx.name, mappings: next });

@@ -1,5 +1,6 @@
 import { EngineError } from '../errors.ts';
 import { isObject, type Json, type JsonObject } from '../json.ts';
+import { DEFAULT_TOTAL_FIELDS_LIMIT } from '../mapping/limits.ts';
 import type { IndexSettings } from './index-state.ts';
 
 /** Flattens `{index: {number_of_shards: 1}}`, `{number_of_shards: 1}` and dotted keys into `index.*`. */
@@ -48,6 +49,22 @@ export function parseIndexSettings(body: Json | undefined, defaultShards: number
   return settings;
 }
 
+const TOTAL_FIELDS_LIMIT = 'index.mapping.total_fields.limit';
+
+/** Setting.longSetting's parser: a Java long, at least `min`. */
+function longSetting(v: string, key: string, min: number): number {
+  if (!/^[+-]?\d+$/.test(v.trim())) throw new EngineError(400, 'illegal_argument_exception', `Failed to parse value [${v}] for setting [${key}]`);
+  const n = Number(v);
+  if (n < min) throw new EngineError(400, 'illegal_argument_exception', `Failed to parse value [${v}] for setting [${key}] must be >= ${min}`);
+  return n;
+}
+
+/** `index.mapping.total_fields.limit` (default 1000). */
+export function totalFieldsLimit(s: IndexSettings): number {
+  const v = s.extra[TOTAL_FIELDS_LIMIT];
+  return v === undefined ? DEFAULT_TOTAL_FIELDS_LIMIT : Number(v);
+}
+
 /** Applies dynamic settings (refresh interval, replicas, anything else kept verbatim). */
 export function applySettingsUpdate(settings: IndexSettings, flat: Record<string, string>, creating: boolean): void {
   for (const [key, value] of Object.entries(flat)) {
@@ -56,6 +73,7 @@ export function applySettingsUpdate(settings: IndexSettings, flat: Record<string
       continue;
     }
     if (key === 'index.number_of_replicas') settings.numberOfReplicas = positiveInt(value, key, 1, 0);
+    else if (key === TOTAL_FIELDS_LIMIT) settings.extra[key] = String(longSetting(value, key, 0));
     else if (key === 'index.refresh_interval') {
       settings.refreshIntervalMs = parseTimeMs(value, key);
       settings.extra[key] = value;
@@ -66,11 +84,14 @@ export function applySettingsUpdate(settings: IndexSettings, flat: Record<string
 /** Settings as GET _settings returns them (nested objects, string values). */
 export function settingsToJson(s: IndexSettings, name: string, uuid: string, creationDate: number): JsonObject {
   const index: JsonObject = {
+    // OpenSearch 2.x records the replication strategy on every new index.
+    replication: { type: 'DOCUMENT' },
     creation_date: String(creationDate),
     number_of_shards: String(s.numberOfShards),
     number_of_replicas: String(s.numberOfReplicas),
     uuid,
-    version: { created: '136377827' },
+    // Version.V_2_17_0.id (2170099) ^ Version.MASK, as IndexMetadata stores index.version.created.
+    version: { created: '136387827' },
     provided_name: name,
   };
   for (const [key, value] of Object.entries(s.extra)) setPath(index, key.slice('index.'.length).split('.'), value);

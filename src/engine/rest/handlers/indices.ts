@@ -1,8 +1,9 @@
 import { EngineError } from '../../errors.ts';
 import type { JsonObject } from '../../json.ts';
-import { mappingToJson } from '../../mapping/merge.ts';
+import { mappingToJson } from '../../mapping/render.ts';
 import { applySettingsUpdate, flattenSettings, settingsToJson } from '../../store/settings.ts';
 import type { IndexState } from '../../store/index-state.ts';
+import { wildcardMatch } from '../../store/index-names.ts';
 import type { EngineContext } from '../context.ts';
 import type { RestRequest } from '../rest-request.ts';
 import type { RestResponse, Router } from '../router.ts';
@@ -64,10 +65,38 @@ function putMappingHandler(req: RestRequest, ctx: EngineContext): RestResponse {
   return { status: 200, body: { acknowledged: true } };
 }
 
+/** Regex.simpleMatch over full setting keys (`index.number_*`). */
+const settingMatches = (patterns: string[], key: string): boolean => patterns.some((p) => wildcardMatch(p, key));
+
+/** GET _settings[/{name}]: with names, only matching settings, and indexes left with none are skipped (GetSettingsResponse). */
 function getSettingsHandler(req: RestRequest, ctx: EngineContext): RestResponse {
   const body: JsonObject = {};
-  for (const idx of resolveStrict(req, ctx)) body[idx.name] = { settings: settingsOf(idx, req.bool('flat_settings')) };
+  const names = req.pathParams.name?.split(',').filter((n) => n !== '' && n !== '_all');
+  for (const idx of resolveStrict(req, ctx)) {
+    if (names === undefined || names.length === 0) {
+      body[idx.name] = { settings: settingsOf(idx, req.bool('flat_settings')) };
+      continue;
+    }
+    const flat = Object.entries(settingsOf(idx, true)).filter(([key]) => settingMatches(names, key));
+    if (flat.length === 0) continue;
+    const picked: JsonObject = Object.fromEntries(flat);
+    body[idx.name] = { settings: req.bool('flat_settings') ? picked : nestSettings(picked) };
+  }
   return { status: 200, body };
+}
+
+function nestSettings(flat: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(flat)) {
+    let node = out;
+    const parts = key.split('.');
+    for (const p of parts.slice(0, -1)) {
+      const next = node[p];
+      node = typeof next === 'object' && next !== null && !Array.isArray(next) ? next : (node[p] = {});
+    }
+    node[parts[parts.length - 1]] = value;
+  }
+  return out;
 }
 
 function putSettingsHandler(req: RestRequest, ctx: EngineContext): RestResponse {
@@ -101,6 +130,8 @@ export function registerIndexRoutes(r: Router): void {
   const settingsParams = [...INDEX_EXPANSION_PARAMS, ...MASTER_PARAMS, 'local', 'flat_settings', 'include_defaults', 'preserve_existing'];
   r.add(['GET'], '/{index}/_settings', settingsParams, getSettingsHandler);
   r.add(['GET'], '/_settings', settingsParams, getSettingsHandler);
+  r.add(['GET'], '/{index}/_settings/{name}', settingsParams, getSettingsHandler);
+  r.add(['GET'], '/_settings/{name}', settingsParams, getSettingsHandler);
   r.add(['PUT'], '/{index}/_settings', settingsParams, putSettingsHandler);
   r.add(['GET', 'POST'], '/_refresh', INDEX_EXPANSION_PARAMS, refreshHandler);
   r.add(['GET', 'POST'], '/{index}/_refresh', INDEX_EXPANSION_PARAMS, refreshHandler);

@@ -17,8 +17,11 @@ export interface FieldInfo {
   mapping: FieldMapping;
   /** Integer numeric types truncate decimals, as OpenSearch's coercion does. */
   integer: boolean;
-  meta?: '_id' | '_index';
+  meta?: MetaField;
 }
+
+/** The metadata fields that can be searched, sorted and aggregated on like mapped fields. */
+export type MetaField = '_id' | '_index' | '_seq_no';
 
 const INTEGER_TYPES = new Set(['long', 'integer', 'short', 'byte', 'unsigned_long']);
 
@@ -37,14 +40,16 @@ function toInfo(path: string, sourcePath: string, mapping: FieldMapping): FieldI
   return { path, sourcePath, kind: kindOf(type), type, mapping, integer: INTEGER_TYPES.has(type) };
 }
 
-const META_FIELDS: Record<string, FieldInfo> = {
-  _id: { path: '_id', sourcePath: '_id', kind: 'keyword', type: 'keyword', mapping: { type: 'keyword' }, integer: false, meta: '_id' },
-  _index: { path: '_index', sourcePath: '_index', kind: 'keyword', type: 'keyword', mapping: { type: 'keyword' }, integer: false, meta: '_index' },
-};
+const META_FIELDS: ReadonlyMap<string, FieldInfo> = new Map([
+  ['_id', { path: '_id', sourcePath: '_id', kind: 'keyword', type: 'keyword', mapping: { type: 'keyword' }, integer: false, meta: '_id' }],
+  ['_index', { path: '_index', sourcePath: '_index', kind: 'keyword', type: 'keyword', mapping: { type: 'keyword' }, integer: false, meta: '_index' }],
+  // OpenSearch's SeqNoFieldMapper: a long point plus doc values, so term(s), range, exists, sort and aggregations work.
+  ['_seq_no', { path: '_seq_no', sourcePath: '_seq_no', kind: 'number', type: '_seq_no', mapping: { type: 'long' }, integer: true, meta: '_seq_no' }],
+] satisfies [string, FieldInfo][]);
 
 /** The field at a dotted path in an index's mapping, or undefined when it is not mapped. */
 export function fieldInfo(index: SearchableIndex, path: string): FieldInfo | undefined {
-  const meta = META_FIELDS[path];
+  const meta = META_FIELDS.get(path);
   if (meta !== undefined) return meta;
   const resolved = resolveField(index.mappings, path);
   return resolved === undefined ? undefined : toInfo(resolved.path, resolved.sourcePath, resolved.mapping);

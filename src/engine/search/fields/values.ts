@@ -65,6 +65,7 @@ export const searchAnalyzerName = (f: FieldInfo): string | undefined =>
 export function rawValues(doc: SearchableDoc, f: FieldInfo): Json[] {
   if (f.meta === '_id') return [doc.id];
   if (f.meta === '_index') return [doc.index];
+  if (f.meta === '_seq_no') return [doc.seqNo];
   return extractValues(doc.source, f.sourcePath);
 }
 
@@ -142,6 +143,8 @@ export function numericReader(f: FieldInfo): (doc: SearchableDoc) => number[] {
     }
     return out;
   };
+  // Metadata values belong to the document version, not to its source (which a rewrite can keep).
+  if (f.meta !== undefined) return compute;
   return (doc) => cached(doc, key, compute);
 }
 

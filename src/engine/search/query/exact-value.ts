@@ -24,9 +24,35 @@ export function queryValueError(value: Json, f: FieldInfo): EngineError {
   return new EngineError(400, 'query_shard_exception', `failed to create query: For input string: "${String(value)}"`);
 }
 
+/**
+ * A query value for `_seq_no`, parsed like OpenSearch's SeqNoFieldType: a whole JSON number, or a
+ * string that Java's Long.parseLong accepts; anything else fails the query.
+ */
+export function seqNoQueryValue(value: Json): number {
+  const fail = (why: string): never => {
+    throw new EngineError(400, 'query_shard_exception', `failed to create query: ${why}`);
+  };
+  if (typeof value === 'number') {
+    if (!Number.isInteger(value)) fail(`Value [${value}] has a decimal part`);
+    if (Math.abs(value) > Number.MAX_SAFE_INTEGER) fail(`Value [${value}] is out of range for a long`);
+    return value;
+  }
+  const text = String(value);
+  if (!/^[+-]?\d{1,19}$/.test(text) || !Number.isSafeInteger(Number(text))) fail(`For input string: "${text}"`);
+  return Number(text);
+}
+
 /** Parses a query value for a numeric-like field; undefined when lenient and it does not parse. */
 export function numericQueryValue(ctx: QueryContext, f: FieldInfo, value: Json, lenient: boolean): number | undefined {
   let n: number;
+  if (f.meta === '_seq_no') {
+    try {
+      return seqNoQueryValue(value);
+    } catch (e) {
+      if (lenient) return undefined;
+      throw e;
+    }
+  }
   if (f.kind === 'date') {
     try {
       n = resolveDateMath(value, { format: dateFormatOf(f), now: ctx.now });

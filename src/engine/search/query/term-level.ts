@@ -5,7 +5,7 @@ import { expandFieldPattern, fieldInfo, type FieldInfo } from '../fields/field-i
 import { docValuesColumn, unboxedColumn } from '../fields/doc-values-column.ts';
 import { globToRegExp } from '../fields/glob.ts';
 import { dateFormatOf, docValuesReader, hasValue, toBooleanNumber, toNumber } from '../fields/values.ts';
-import { exactValueScorer, queryValueError, termTestScorer } from './exact-value.ts';
+import { exactValueScorer, queryValueError, seqNoQueryValue, termTestScorer } from './exact-value.ts';
 import { fuzzyTest, maxEdits } from './fuzzy.ts';
 import { boolParam, boostOf, objectBody, singleField, stringValue } from './params.ts';
 import type { SearchableDoc } from '../types.ts';
@@ -119,6 +119,7 @@ function rangeBounds(p: JsonObject): Bounds {
 
 /** Converts a bound to the field's comparable form (numbers, epoch millis, strings). */
 function boundValue(ctx: QueryContext, f: FieldInfo, v: Json, p: JsonObject, roundUp: boolean): number | string {
+  if (f.meta === '_seq_no') return seqNoQueryValue(v);
   if (f.kind === 'date') {
     const format = typeof p.format === 'string' ? p.format : dateFormatOf(f);
     return resolveDateMath(v, { format, roundUp, now: ctx.now, timeZone: typeof p.time_zone === 'string' ? p.time_zone : undefined });
