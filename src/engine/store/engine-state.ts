@@ -22,6 +22,11 @@ export interface EngineOptions {
 
 export type { ResolveOptions } from './index-resolver.ts';
 
+export interface WriteTargetOptions {
+  /** Create a missing index (action.auto_create_index); default true. */
+  create?: boolean;
+}
+
 /** One alias request's effect: indexes to delete, then the new alias set of each changed index. */
 export interface AliasChange {
   drop: IndexState[];
@@ -109,9 +114,15 @@ export class EngineState {
     return out;
   }
 
-  /** Auto-creates an index on first write, as OpenSearch does with action.auto_create_index. */
-  getOrCreate(name: string): IndexState {
-    return this.indices.get(name) ?? this.createIndex(name, undefined);
+  /**
+   * The index a document write to `name` goes to: the index itself or the alias's write index;
+   * when nothing has that name, a new index (action.auto_create_index).
+   */
+  writeTarget(name: string, opts: WriteTargetOptions = {}): IndexState {
+    const idx = this.lookup.writeIndex(name);
+    if (idx !== undefined) return idx;
+    if (opts.create === false) throw indexNotFound(name);
+    return this.createIndex(name, undefined);
   }
 
   /** Applies one alias request atomically: validated as a whole on the resulting layout, logged as one record. */

@@ -3,6 +3,7 @@ import { isObject, type Json, type JsonObject } from '../../json.ts';
 import { executeBulk } from '../../ops/bulk.ts';
 import { getDocument } from '../../ops/documents.ts';
 import { executeSearch, filterSource } from '../../search/index.ts';
+import type { IndexState } from '../../store/index-state.ts';
 import type { EngineContext } from '../context.ts';
 import { applyRefresh, refreshPolicy, SOURCE_PARAMS, sourceSpec, type SourceSpec } from '../params.ts';
 import { parseJson, RestRequest } from '../rest-request.ts';
@@ -69,12 +70,20 @@ function mgetOne(ctx: EngineContext, spec: MgetSpec): JsonObject {
   if (spec.index === undefined || spec.id === undefined) {
     throw new EngineError(400, 'action_request_validation_exception', `Validation Failed: 1: ${spec.index === undefined ? 'index' : 'id'} is missing for doc 0;`);
   }
-  const idx = ctx.state.get(spec.index);
-  if (idx === undefined) {
-    const err = new EngineError(404, 'index_not_found_exception', `no such index [${spec.index}]`, { index: spec.index, 'resource.type': 'index_expression', 'resource.id': spec.index, index_uuid: '_na_' });
-    return { _index: spec.index, _id: spec.id, error: err.toErrorObject() };
+  let idx: IndexState | undefined;
+  let routing: string | undefined;
+  try {
+    // TransportMultiGetAction: concreteSingleIndex and the alias's index routing, per item.
+    idx = ctx.state.lookup.singleIndex(spec.index);
+    if (idx === undefined) {
+      throw new EngineError(404, 'index_not_found_exception', `no such index [${spec.index}]`, { index: spec.index, 'resource.type': 'index_expression', 'resource.id': spec.index, index_uuid: '_na_' });
+    }
+    routing = ctx.state.lookup.routing(spec.index, spec.routing, false);
+  } catch (e) {
+    if (!(e instanceof EngineError)) throw e;
+    return { _index: spec.index, _id: spec.id, error: e.toErrorObject() };
   }
-  const rec = getDocument(idx, spec.id, spec.routing);
+  const rec = getDocument(idx, spec.id, routing);
   if (rec === undefined) return { _index: idx.name, _id: spec.id, found: false };
   const out: JsonObject = { _index: idx.name, _id: rec.id, _version: rec.version, _seq_no: rec.seqNo, _primary_term: rec.primaryTerm };
   if (rec.routing !== undefined) out._routing = rec.routing;
