@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEngine, type RunningEngine } from '../../../src/engine/engine.ts';
+import { shardFor } from '../../../src/engine/store/murmur3.ts';
 import { call } from '../../helpers/http.ts';
 
 interface Hit {
@@ -122,5 +123,25 @@ describe('engine alias resolution', () => {
     const clash = await req<ErrorBody>('PUT', '/r7/_doc/10?routing=8', {});
     assert.equal(clash.body.error.reason, 'Alias [r7] has index routing associated with it [7], and was provided with routing value [8], rejecting operation');
     assert.equal((await req('DELETE', '/r7/_doc/9')).status, 200);
+  });
+
+  it('applies alias filters to searches and counts, and alias search routing to searches', async () => {
+    await req('PUT', '/teams', { settings: { number_of_shards: 3 }, mappings: { properties: { team: { type: 'keyword' } } } });
+    for (const [id, team] of [['1', 'red'], ['2', 'blue'], ['3', 'red']]) await req('PUT', `/teams/_doc/${id}`, { team });
+    await req('PUT', '/teams/_doc/9?routing=7', { team: 'green' });
+    await req('POST', '/_aliases', { actions: [{ add: { index: 'teams', alias: 'reds', filter: { term: { team: 'red' } } } }, { add: { index: 'teams', alias: 't7', routing: '7' } }] });
+    await req('POST', '/teams/_refresh');
+    assert.deepEqual((await search('/reds/_search', { sort: ['_id'] })).hits.hits.map((h) => h._id), ['1', '3']);
+    assert.equal((await req<{ count: number }>('POST', '/reds/_count', { query: { match_all: {} } })).body.count, 2);
+    assert.equal((await search('/reds,teams/_search')).hits.total.value, 4, 'reached directly too: no filter');
+    const ms = await req<{ responses: SearchBody[] }>('POST', '/_msearch', [{ index: 'reds' }, { query: { match_all: {} } }], true);
+    assert.equal(ms.body.responses[0].hits.total.value, 2);
+    const shardOf7 = ['1', '2', '3', '9'].filter((id) => shardFor(id === '9' ? '7' : id, 3) === shardFor('7', 3));
+    assert.ok(shardOf7.length < 4, 'some documents live on other shards');
+    assert.deepEqual((await search('/t7/_search')).hits.hits.map((h) => h._id).sort(), shardOf7, 'the alias searches the shard of its routing only');
+    const dbq = await req<{ deleted: number }>('POST', '/reds/_delete_by_query?refresh=true', { query: { match_all: {} } });
+    assert.equal(dbq.body.deleted, 2, 'by-query requests honour the alias filter');
+    const bad = await req<ErrorBody>('POST', '/_aliases', { actions: [{ add: { index: 'teams', alias: 'broken', filter: { nope: {} } } }] });
+    assert.deepEqual([bad.status, bad.body.error.reason], [400, 'failed to parse filter for alias [broken]']);
   });
 });

@@ -102,11 +102,12 @@ function mgetHandler(req: RestRequest, ctx: EngineContext): RestResponse {
 function msearchItem(ctx: EngineContext, req: RestRequest, header: JsonObject, body: Json): JsonObject {
   const started = Date.now();
   const index = header.index === undefined ? req.pathParams.index : Array.isArray(header.index) ? header.index.join(',') : String(header.index);
-  const targets = ctx.state.resolve(index, { ignoreUnavailable: header.ignore_unavailable === true });
-  const views = searchViews(targets, header.routing === undefined ? undefined : String(header.routing));
+  const routing = header.routing === undefined ? undefined : String(header.routing);
+  const targets = ctx.state.lookup.searchTargets(index, routing, { ignoreUnavailable: header.ignore_unavailable === true });
+  const views = searchViews(targets);
   if (!isObject(body)) throw new EngineError(400, 'parsing_exception', 'Expected [START_OBJECT] but found [VALUE_STRING]');
   const result = executeSearch(views, body, {});
-  const render = { totalAsInt: req.bool('rest_total_hits_as_int'), started, shards: shardsSummary(targets) };
+  const render = { totalAsInt: req.bool('rest_total_hits_as_int'), started, shards: shardsSummary(targets.map((t) => t.index)) };
   return { ...renderSearch(result, render), status: 200 };
 }
 
