@@ -74,3 +74,10 @@ export const indexNotFound = (index: string): EngineError =>
     'resource.id': index,
     index_uuid: '_na_',
   });
+
+/** TransportBulkAction/TransportUpdateAction: a write with `require_alias=true` to a name that is not an alias. */
+export const requireAliasMissing = (index: string): EngineError =>
+  new EngineError(404, 'index_not_found_exception', `no such index [${index}] and [require_alias] request flag is [true] and [${index}] is not an alias`, {
+    index,
+    index_uuid: '_na_',
+  });

@@ -12,6 +12,8 @@ type BulkAction = (typeof ACTIONS)[number];
 export interface BulkDefaults {
   index?: string;
   routing?: string;
+  /** The URL's `require_alias`, for items that do not say. */
+  requireAlias?: boolean;
 }
 
 interface BulkItem {
@@ -82,6 +84,14 @@ function parseDoc(raw: string | undefined): Json {
   }
 }
 
+/** An action line's `require_alias` (a boolean, or its string form), else the request's. */
+function metaRequireAlias(meta: JsonObject, fallback: boolean): boolean {
+  const v = meta.require_alias;
+  if (v === true || v === 'true') return true;
+  if (v === false || v === 'false') return false;
+  return fallback;
+}
+
 /** Where an item failed: before its index was resolved, or at (or on the way to) that index. */
 interface ItemProgress {
   idx?: IndexState;
@@ -103,8 +113,10 @@ function runItem(state: EngineState, item: BulkItem, defaults: BulkDefaults, pro
   const id = metaString(item.meta, '_id');
   const requested = metaString(item.meta, 'routing') ?? metaString(item.meta, '_routing') ?? defaults.routing;
   const cond = conditions(item.meta);
+  // DeleteRequest has no require_alias; the others take the action line's, else the URL's.
+  const requireAlias = item.action !== 'delete' && metaRequireAlias(item.meta, defaults.requireAlias === true);
   const resolve = (create: boolean): { idx: IndexState; routing: string | undefined } => {
-    const idx = state.writeTarget(index, { create });
+    const idx = state.writeTarget(index, { requireAlias, create });
     progress.idx = idx;
     const routing = state.lookup.routing(index, requested, true);
     progress.atShard = true;

@@ -1,4 +1,4 @@
-import { EngineError, indexNotFound } from '../errors.ts';
+import { EngineError, indexNotFound, requireAliasMissing } from '../errors.ts';
 import { isObject, type Json, type JsonObject } from '../json.ts';
 import { applyDynamicMapping } from '../mapping/dynamic.ts';
 import { checkTotalFieldsLimit } from '../mapping/limits.ts';
@@ -23,6 +23,8 @@ export interface EngineOptions {
 export type { ResolveOptions } from './index-resolver.ts';
 
 export interface WriteTargetOptions {
+  /** `require_alias=true`: the name must be an alias, and no index is created. */
+  requireAlias?: boolean;
   /** Create a missing index (action.auto_create_index); default true. */
   create?: boolean;
 }
@@ -116,9 +118,11 @@ export class EngineState {
 
   /**
    * The index a document write to `name` goes to: the index itself or the alias's write index;
-   * when nothing has that name, a new index (action.auto_create_index).
+   * when nothing has that name, a new index (action.auto_create_index) unless `require_alias` is set,
+   * which refuses every name that is not an alias (TransportBulkAction).
    */
   writeTarget(name: string, opts: WriteTargetOptions = {}): IndexState {
+    if (opts.requireAlias === true && !this.lookup.isAlias(name)) throw requireAliasMissing(name);
     const idx = this.lookup.writeIndex(name);
     if (idx !== undefined) return idx;
     if (opts.create === false) throw indexNotFound(name);

@@ -19,7 +19,7 @@ function bulkHandler(req: RestRequest, ctx: EngineContext): RestResponse {
     throw new EngineError(400, 'illegal_argument_exception', 'The bulk request must be terminated by a newline [\\n]');
   }
   const policy = refreshPolicy(req);
-  const out = executeBulk(ctx.state, req.lines(), { index: req.pathParams.index, routing: req.str('routing') });
+  const out = executeBulk(ctx.state, req.lines(), { index: req.pathParams.index, routing: req.str('routing'), requireAlias: req.bool('require_alias') });
   applyRefresh(policy, out.touched, undefined);
   return { status: 200, body: out.body };
 }

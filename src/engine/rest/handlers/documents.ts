@@ -17,7 +17,7 @@ const UPDATE_PARAMS = ['routing', 'refresh', 'retry_on_conflict', 'if_seq_no', '
 /** The index a document write addressed to `{index}` goes to, and its routing (an alias's index routing wins). */
 function writeTarget(req: RestRequest, ctx: EngineContext, create: boolean): { idx: IndexState; routing: string | undefined } {
   const name = req.pathParams.index;
-  const idx = ctx.state.writeTarget(name, { create });
+  const idx = ctx.state.writeTarget(name, { requireAlias: req.bool('require_alias'), create });
   return { idx, routing: ctx.state.lookup.routing(name, req.str('routing'), true) };
 }
 
