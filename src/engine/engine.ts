@@ -4,6 +4,7 @@ import { CursorStore } from './ops/cursors.ts';
 import type { EngineContext } from './rest/context.ts';
 import { registerBatchRoutes } from './rest/handlers/batch.ts';
 import { registerByQueryRoutes } from './rest/handlers/by-query.ts';
+import { registerAliasActionRoutes } from './rest/handlers/alias-actions.ts';
 import { registerAliasRoutes } from './rest/handlers/aliases.ts';
 import { registerCatRoutes } from './rest/handlers/cat.ts';
 import { registerClusterRoutes } from './rest/handlers/cluster.ts';
@@ -39,6 +40,7 @@ export function buildRouter(): Router {
   registerNodeRoutes(router);
   registerFieldCapsRoutes(router);
   registerAliasRoutes(router);
+  registerAliasActionRoutes(router);
   registerSearchRoutes(router);
   registerBatchRoutes(router);
   registerByQueryRoutes(router);

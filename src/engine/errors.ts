@@ -32,9 +32,11 @@ export class EngineError extends Error {
 
   /**
    * OpenSearchException.guessRootCauses: follow the causes while they are OpenSearch exceptions;
-   * plain Java exceptions (illegal_argument_exception, ...) end the walk at their wrapper.
+   * plain Java exceptions (illegal_argument_exception, ...) end the walk at their wrapper, and one
+   * thrown as is is its own root cause.
    */
   private rootCause(): EngineError {
+    if (JAVA_EXCEPTIONS.has(this.type)) return this;
     const next = this.causedBy;
     return next === undefined || JAVA_EXCEPTIONS.has(next.type) ? this : next.rootCause();
   }
@@ -51,7 +53,14 @@ export class EngineError extends Error {
 }
 
 /** Exception types that are not OpenSearchExceptions (root cause guessing stops before them). */
-const JAVA_EXCEPTIONS = new Set(['illegal_argument_exception', 'illegal_state_exception', 'number_format_exception', 'date_time_parse_exception']);
+const JAVA_EXCEPTIONS = new Set([
+  'illegal_argument_exception',
+  'illegal_state_exception',
+  'number_format_exception',
+  'date_time_parse_exception',
+  'x_content_parse_exception',
+  'null_pointer_exception',
+]);
 
 export const badRequest = (reason: string, type = 'illegal_argument_exception'): EngineError =>
   new EngineError(400, type, reason);
@@ -63,5 +72,12 @@ export const indexNotFound = (index: string): EngineError =>
     index,
     'resource.type': 'index_or_alias',
     'resource.id': index,
+    index_uuid: '_na_',
+  });
+
+/** TransportBulkAction/TransportUpdateAction: a write with `require_alias=true` to a name that is not an alias. */
+export const requireAliasMissing = (index: string): EngineError =>
+  new EngineError(404, 'index_not_found_exception', `no such index [${index}] and [require_alias] request flag is [true] and [${index}] is not an alias`, {
+    index,
     index_uuid: '_na_',
   });

@@ -58,6 +58,11 @@ describe('engine answers bad input with OpenSearch-shaped errors', () => {
 
   it('invalid index names are refused', async () => {
     assertOpenSearchError(await call(engine.url, 'PUT', '/UPPER'), 400, 'invalid_index_name_exception');
+    // MetadataCreateIndexService.validateIndexOrAliasName: the file-name characters, then '#' and ':' on their own, before lower case.
+    const reason = async (path: string): Promise<string> => (await call<{ error: { reason: string } }>(engine.url, 'PUT', path)).body.error.reason;
+    assert.equal(await reason('/a%20B'), 'Invalid index name [a B], must not contain the following characters [ , ", *, \\, <, |, ,, >, /, ?]');
+    assert.equal(await reason('/a%23b'), "Invalid index name [a#b], must not contain '#'");
+    assert.equal(await reason('/A:b'), "Invalid index name [A:b], must not contain ':'");
   });
 
   it('a body over 100 MiB is refused with 413 and the engine stays up', async () => {

@@ -62,7 +62,7 @@ const CASES: [string, JsonObject][] = [
 
 function populate(idx: () => IndexState, state: EngineState): void {
   const rand = rng(42);
-  for (let i = 0; i < DOCS; i++) indexDocument(state, 'bench', String(i), makeSource(i, rand), undefined, {});
+  for (let i = 0; i < DOCS; i++) indexDocument(state, state.writeTarget('bench'), String(i), makeSource(i, rand), undefined, {});
   idx().refresh();
 }
 
@@ -86,7 +86,7 @@ function main(): void {
   const refreshMs: number[] = [];
   const firstMs: number[] = [];
   for (let r = 0; r < 10; r++) {
-    indexDocument(state, 'bench', String(Math.floor(rand() * DOCS)), makeSource(DOCS + r, rand), undefined, {});
+    indexDocument(state, state.writeTarget('bench'), String(Math.floor(rand() * DOCS)), makeSource(DOCS + r, rand), undefined, {});
     refreshMs.push(time(() => idx().refresh(), 1).median);
     firstMs.push(time(() => search(CASES[r % 2 === 0 ? 0 : 4][1]), 1).median);
   }

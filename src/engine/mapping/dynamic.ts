@@ -21,6 +21,8 @@ interface Walk {
  * brings new fields, so a caller can check cheaply first and copy the mapping only then.
  */
 export function applyDynamicMapping(mappings: Mappings, doc: JsonObject, docId: string, mutate = true): boolean {
+  // DocumentParser: a disabled root skips the whole document.
+  if (mappings.enabled === false) return false;
   return walkObject(mappings.properties, doc, '', mappings.dynamic, { docId, root: mappings, mutate });
 }
 
@@ -44,6 +46,8 @@ function walkField(props: Record<string, FieldMapping>, key: string, value: Json
     return walkField(props, head, { [key.slice(dot + 1)]: value }, prefix, dynamic, w);
   }
   let field = Object.prototype.hasOwnProperty.call(props, key) ? props[key] : undefined;
+  // parseObjectOrNested: a disabled object's value (any JSON) is skipped, never parsed or mapped.
+  if (field !== undefined && field.enabled === false && isObjectMapping(field)) return false;
   let changed = false;
   if (field === undefined) {
     const inferred = inferMapping(value, w.root);
@@ -76,6 +80,8 @@ function walkField(props: Record<string, FieldMapping>, key: string, value: Json
   }
   return changed;
 }
+
+const isObjectMapping = (f: FieldMapping): boolean => f.properties !== undefined || f.type === 'object' || f.type === 'nested';
 
 /** OpenSearch's index.mapping.depth.limit default. */
 const MAX_OBJECT_DEPTH = 20;

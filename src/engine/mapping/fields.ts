@@ -11,6 +11,8 @@ export interface ResolvedField {
 
 /** Finds a field by dotted path, following object `properties` and multi-field `fields`. */
 export function resolveField(mappings: Mappings, path: string): ResolvedField | undefined {
+  // Nothing below a disabled root or object is indexed: such paths are not searchable fields.
+  if (mappings.enabled === false) return undefined;
   const parts = path.split('.');
   let props: Record<string, FieldMapping> | undefined = mappings.properties;
   const sourceParts: string[] = [];
@@ -19,6 +21,7 @@ export function resolveField(mappings: Mappings, path: string): ResolvedField | 
     if (field === undefined) return undefined;
     sourceParts.push(parts[i]);
     if (i === parts.length - 1) return { path, sourcePath: sourceParts.join('.'), mapping: field };
+    if (field.enabled === false) return undefined;
     if (field.properties !== undefined) {
       props = field.properties;
       continue;
@@ -38,6 +41,7 @@ export function leafFields(mappings: Mappings): ResolvedField[] {
   const walk = (props: Record<string, FieldMapping>, prefix: string): void => {
     for (const [name, field] of Object.entries(props)) {
       const path = prefix + name;
+      if (field.enabled === false) continue;
       if (field.properties !== undefined) {
         walk(field.properties, path + '.');
         continue;
@@ -48,7 +52,7 @@ export function leafFields(mappings: Mappings): ResolvedField[] {
       }
     }
   };
-  walk(mappings.properties, '');
+  if (mappings.enabled !== false) walk(mappings.properties, '');
   return out;
 }
 

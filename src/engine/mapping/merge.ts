@@ -1,5 +1,5 @@
 import { EngineError } from '../errors.ts';
-import { isObject, type Json } from '../json.ts';
+import { isObject, type Json, type JsonObject } from '../json.ts';
 import type { FieldMapping, Mappings } from './types.ts';
 
 const KNOWN_TYPES = new Set([
@@ -10,7 +10,7 @@ const KNOWN_TYPES = new Set([
   'completion', 'search_as_you_type', 'token_count', 'wildcard', 'constant_keyword',
 ]);
 
-const ROOT_PARAMS = new Set(['properties', 'dynamic', '_source', '_routing', '_meta', 'date_detection', 'numeric_detection', 'dynamic_templates', 'dynamic_date_formats']);
+const ROOT_PARAMS = new Set(['properties', 'dynamic', 'enabled', '_source', '_routing', '_meta', 'date_detection', 'numeric_detection', 'dynamic_templates', 'dynamic_date_formats']);
 
 function mapperParsing(reason: string): EngineError {
   return new EngineError(400, 'mapper_parsing_exception', reason);
@@ -28,6 +28,7 @@ export function parseMappingBody(body: Json | undefined): Mappings {
     }
     if (key === 'properties') out.properties = parseProperties(value, '');
     else if (key === 'dynamic') out.dynamic = parseDynamic(value);
+    else if (key === 'enabled') out.enabled = nodeBoolean(value, 'enabled.enabled');
     else if (key === 'date_detection' || key === 'numeric_detection') out[key] = nodeBoolean(value, key);
     else if (key === 'dynamic_date_formats') out.dynamic_date_formats = parseDynamicDateFormats(value);
     else out[key] = value;
@@ -70,9 +71,16 @@ function parseProperties(v: Json, prefix: string): Record<string, FieldMapping> 
   return out;
 }
 
+/** TypeParsers' type derivation: `properties`, or a lone `enabled` (usually false), make an object. */
+function derivedType(def: JsonObject): Json | undefined {
+  if (def.type !== undefined) return def.type;
+  if (def.properties !== undefined) return 'object';
+  return Object.keys(def).length === 1 && def.enabled !== undefined ? 'object' : undefined;
+}
+
 function parseField(def: Json, path: string): FieldMapping {
   if (!isObject(def)) throw mapperParsing(`Expected map for property [fields] on field [${path}] but got a class java.lang.String`);
-  const type = def.type ?? (def.properties !== undefined ? 'object' : undefined);
+  const type = derivedType(def);
   if (type === undefined) throw mapperParsing(`No type specified for field [${path}]`);
   if (typeof type !== 'string' || !KNOWN_TYPES.has(type)) {
     throw mapperParsing(`No handler for type [${String(type)}] declared on field [${path}]`);
@@ -83,6 +91,9 @@ function parseField(def: Json, path: string): FieldMapping {
     else if (key === 'fields') field.fields = parseProperties(value, path + '.');
     else if (key === 'type') {
       if (value !== 'object') field.type = value as FieldMapping['type'];
+    } else if (key === 'enabled' && (type === 'object' || type === 'nested')) {
+      // ObjectMapper.TypeParser: nodeBooleanValue(fieldNode, fieldName + ".enabled")
+      field.enabled = nodeBoolean(value, 'enabled.enabled');
     } else field[key] = value;
   }
   if (type === 'object' || type === 'nested') field.properties ??= {};
@@ -91,6 +102,7 @@ function parseField(def: Json, path: string): FieldMapping {
 
 /** Merges `incoming` into `current` (in place) or throws like OpenSearch on a type change. */
 export function mergeMappings(current: Mappings, incoming: Mappings): void {
+  checkEnabledUnchanged(current.enabled, incoming.enabled, '_doc');
   mergeProperties(current.properties, incoming.properties, '');
   for (const [key, value] of Object.entries(incoming)) {
     if (key !== 'properties' && value !== undefined) current[key] = value;
@@ -110,10 +122,17 @@ function mergeProperties(cur: Record<string, FieldMapping>, inc: Record<string, 
     if (curType !== incType) {
       throw new EngineError(400, 'illegal_argument_exception', `mapper [${path}] cannot be changed from type [${curType}] to [${incType}]`);
     }
+    if (curType === 'object' || curType === 'nested') checkEnabledUnchanged(existing.enabled as boolean | undefined, field.enabled as boolean | undefined, path);
     if (field.properties !== undefined) mergeProperties((existing.properties ??= {}), field.properties, path + '.');
     if (field.fields !== undefined) mergeProperties((existing.fields ??= {}), field.fields, path + '.');
     for (const [key, value] of Object.entries(field)) {
       if (key !== 'properties' && key !== 'fields' && key !== 'type') existing[key] = value;
     }
   }
+}
+
+/** ObjectMapper.doMerge: an explicit `enabled` must match the object's (a MapperException, so a 500). */
+function checkEnabledUnchanged(current: boolean | undefined, incoming: boolean | undefined, path: string): void {
+  if (incoming === undefined || (current ?? true) === incoming) return;
+  throw new EngineError(500, 'mapper_exception', `the [enabled] parameter can't be updated for the object mapping [${path}]`);
 }

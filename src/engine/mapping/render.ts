@@ -2,7 +2,7 @@ import type { Json, JsonObject } from '../json.ts';
 import type { FieldMapping, Mappings } from './types.ts';
 
 /** Root keys in the order RootObjectMapper/ObjectMapper.toXContent writes them (before `properties`). */
-const ROOT_ORDER = ['dynamic', '_meta', '_routing', '_source', 'dynamic_date_formats', 'dynamic_templates', 'date_detection', 'numeric_detection'];
+const ROOT_ORDER = ['dynamic', 'enabled', '_meta', '_routing', '_source', 'dynamic_date_formats', 'dynamic_templates', 'date_detection', 'numeric_detection'];
 
 const copy = (v: Json): Json => JSON.parse(JSON.stringify(v)) as Json;
 
@@ -23,9 +23,12 @@ function renderField(f: FieldMapping): JsonObject {
     const props = f.properties ?? {};
     if (f.type === 'nested') out.type = 'nested';
     else if (Object.keys(props).length === 0) out.type = 'object';
+    // ObjectMapper.toXContent: dynamic, then enabled only when it is not the default (true).
+    if (f.dynamic !== undefined) out.dynamic = dynamicName(f.dynamic);
+    if (f.enabled === false) out.enabled = false;
     for (const [key, value] of Object.entries(f)) {
-      if (key === 'type' || key === 'properties' || value === undefined) continue;
-      out[key] = key === 'dynamic' ? dynamicName(value) : copy(value as Json);
+      if (key === 'type' || key === 'properties' || key === 'dynamic' || key === 'enabled' || value === undefined) continue;
+      out[key] = copy(value as Json);
     }
     if (Object.keys(props).length > 0) out.properties = renderProperties(props);
     return out;
@@ -45,7 +48,8 @@ export function mappingToJson(m: Mappings): JsonObject {
   const out: JsonObject = {};
   for (const key of ROOT_ORDER) {
     const value = m[key];
-    if (value !== undefined) out[key] = key === 'dynamic' ? dynamicName(value) : copy(value as Json);
+    if (value === undefined || (key === 'enabled' && value !== false)) continue;
+    out[key] = key === 'dynamic' ? dynamicName(value) : copy(value as Json);
   }
   for (const [key, value] of Object.entries(m)) {
     if (key !== 'properties' && !ROOT_ORDER.includes(key) && value !== undefined) out[key] = copy(value as Json);

@@ -36,6 +36,8 @@ export interface FieldMapping {
 
 export interface Mappings {
   dynamic?: boolean | 'strict' | 'true' | 'false';
+  /** `enabled: false` on the root: documents are kept in _source and nothing of them is parsed. */
+  enabled?: boolean;
   /** Root-only dynamic mapping parameters (RootObjectMapper); absent means OpenSearch's default. */
   date_detection?: boolean;
   numeric_detection?: boolean;

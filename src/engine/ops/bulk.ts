@@ -2,9 +2,9 @@ import { EngineError } from '../errors.ts';
 import { isObject, type Json, type JsonObject } from '../json.ts';
 import type { EngineState } from '../store/engine-state.ts';
 import type { IndexState } from '../store/index-state.ts';
-import { deleteDocument, indexDocument, requireSource } from './documents.ts';
-import { updateDocument } from './update.ts';
-import type { WriteConditions } from './versioning.ts';
+import { deleteDocument, indexDocument, requireSource, validateIndexRequest } from './documents.ts';
+import { parseUpdateBody, updateDocument } from './update.ts';
+import { validateVersioning, type WriteConditions } from './versioning.ts';
 
 const ACTIONS = ['index', 'create', 'update', 'delete'] as const;
 type BulkAction = (typeof ACTIONS)[number];
@@ -12,6 +12,8 @@ type BulkAction = (typeof ACTIONS)[number];
 export interface BulkDefaults {
   index?: string;
   routing?: string;
+  /** The URL's `require_alias`, for items that do not say. */
+  requireAlias?: boolean;
 }
 
 interface BulkItem {
@@ -82,25 +84,62 @@ function parseDoc(raw: string | undefined): Json {
   }
 }
 
-function runItem(state: EngineState, item: BulkItem, defaults: BulkDefaults): { status: number; body: JsonObject } {
+/** An action line's `require_alias` (a boolean, or its string form), else the request's. */
+function metaRequireAlias(meta: JsonObject, fallback: boolean): boolean {
+  const v = meta.require_alias;
+  if (v === true || v === 'true') return true;
+  if (v === false || v === 'false') return false;
+  return fallback;
+}
+
+/** Where an item failed: before its index was resolved, or at (or on the way to) that index. */
+interface ItemProgress {
+  idx?: IndexState;
+  /** The failure came from the shard operation (its error carries the shard). */
+  atShard: boolean;
+}
+
+interface ItemResult {
+  status: number;
+  body: JsonObject;
+  idx: IndexState;
+}
+
+function runItem(state: EngineState, item: BulkItem, defaults: BulkDefaults, progress: ItemProgress): ItemResult {
   const index = metaString(item.meta, '_index') ?? defaults.index;
   if (index === undefined) {
     throw new EngineError(400, 'action_request_validation_exception', 'Validation Failed: 1: index is missing;');
   }
   const id = metaString(item.meta, '_id');
-  const routing = metaString(item.meta, 'routing') ?? metaString(item.meta, '_routing') ?? defaults.routing;
+  const requested = metaString(item.meta, 'routing') ?? metaString(item.meta, '_routing') ?? defaults.routing;
   const cond = conditions(item.meta);
+  // DeleteRequest has no require_alias; the others take the action line's, else the URL's.
+  const requireAlias = item.action !== 'delete' && metaRequireAlias(item.meta, defaults.requireAlias === true);
+  const resolve = (create: boolean): { idx: IndexState; routing: string | undefined } => {
+    const idx = state.writeTarget(index, { requireAlias, create });
+    progress.idx = idx;
+    const routing = state.lookup.routing(index, requested, true);
+    progress.atShard = true;
+    return { idx, routing };
+  };
   if (item.action === 'delete') {
     if (id === undefined) throw new EngineError(400, 'action_request_validation_exception', 'Validation Failed: 1: id is missing;');
-    const idx = state.getOrCreate(index);
-    return deleteDocument(state, idx, id, routing, cond);
+    validateVersioning(cond);
+    // A delete creates a missing index only with external versioning (TransportBulkAction).
+    const { idx, routing } = resolve(cond.versionType === 'external' || cond.versionType === 'external_gte');
+    return { ...deleteDocument(state, idx, id, routing, cond), idx };
   }
   if (item.action === 'update') {
     if (id === undefined) throw new EngineError(400, 'action_request_validation_exception', 'Validation Failed: 1: id is missing;');
-    return updateDocument(state, { index, id, body: parseDoc(item.doc), routing, cond: { ifSeqNo: cond.ifSeqNo, ifPrimaryTerm: cond.ifPrimaryTerm } });
+    const body = parseUpdateBody(parseDoc(item.doc));
+    const { idx, routing } = resolve(true);
+    return { ...updateDocument(state, { index: idx, id, body, routing, cond: { ifSeqNo: cond.ifSeqNo, ifPrimaryTerm: cond.ifPrimaryTerm } }), idx };
   }
   if (item.action === 'create') cond.opType = 'create';
-  return indexDocument(state, index, id, requireSource(parseDoc(item.doc)), routing, cond);
+  const source = requireSource(parseDoc(item.doc));
+  validateIndexRequest(id, cond);
+  const { idx, routing } = resolve(true);
+  return { ...indexDocument(state, idx, id, source, routing, cond), idx };
 }
 
 export interface BulkOutcome {
@@ -117,31 +156,35 @@ export function executeBulk(state: EngineState, lines: string[], defaults: BulkD
   let errors = false;
   for (const item of items) {
     const index = metaString(item.meta, '_index') ?? defaults.index ?? '';
+    const progress: ItemProgress = { atShard: false };
     try {
-      const res = runItem(state, item, defaults);
-      const idx = state.get(index);
-      if (idx !== undefined) touched.set(idx.name, idx);
+      const res = runItem(state, item, defaults, progress);
+      touched.set(res.idx.name, res.idx);
       const { get: _get, ...rest } = res.body;
       results.push({ [item.action]: { ...rest, status: res.status } });
       if (res.status >= 400 && res.body.result !== 'not_found') errors = true;
     } catch (e) {
       if (!(e instanceof EngineError)) throw e;
       errors = true;
-      results.push({ [item.action]: itemError(state, index, metaString(item.meta, '_id'), e) });
+      results.push({ [item.action]: itemError(index, progress, metaString(item.meta, '_id'), e) });
     }
   }
   return { body: { took: Date.now() - started, errors, items: results }, touched: [...touched.values()] };
 }
 
-function itemError(state: EngineState, index: string, id: string | undefined, e: EngineError): JsonObject {
-  const idx = state.get(index);
+/**
+ * BulkItemResponse.Failure: a failure before the index was resolved names the index as requested
+ * (an alias, a missing index); later ones name the concrete index, and shard failures carry the shard.
+ */
+function itemError(index: string, progress: ItemProgress, id: string | undefined, e: EngineError): JsonObject {
+  const idx = progress.idx;
   const error: JsonObject = e.toCauseObject();
-  if (idx !== undefined) {
+  if (idx !== undefined && progress.atShard) {
     error.index = idx.name;
     error.index_uuid ??= idx.uuid;
     error.shard ??= '0';
   }
-  const out: JsonObject = { _index: index, status: e.status, error };
+  const out: JsonObject = { _index: idx?.name ?? index, status: e.status, error };
   if (id !== undefined) out._id = id;
   return out;
 }

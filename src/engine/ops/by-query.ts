@@ -81,7 +81,7 @@ function executeBatch(state: EngineState, req: ByQueryRequest, batch: Searchable
         deleteDocument(state, idx, doc.id, doc.routing, cond);
         c.deleted++;
       } else {
-        indexDocument(state, idx.name, doc.id, action, doc.routing, cond);
+        indexDocument(state, idx, doc.id, action, doc.routing, cond);
         c.updated++;
       }
       touched.add(idx);

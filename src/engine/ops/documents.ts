@@ -38,10 +38,16 @@ export function requireSource(body: Json | undefined): JsonObject {
   return body;
 }
 
-/** Index or create one document (the single-document and bulk `index`/`create` action). */
+/** IndexRequest.validate: checked before the target index is looked up (or created). */
+export function validateIndexRequest(id: string | undefined, cond: WriteConditions): void {
+  validateVersioning(cond);
+  if (id !== undefined) validateId(id);
+}
+
+/** Index or create one document in a resolved index (the single-document and bulk `index`/`create` action). */
 export function indexDocument(
   state: EngineState,
-  indexName: string,
+  idx: IndexState,
   id: string | undefined,
   source: JsonObject,
   routing: string | undefined,
@@ -50,7 +56,6 @@ export function indexDocument(
   validateVersioning(cond);
   const docId = id ?? autoId();
   validateId(docId);
-  const idx = state.getOrCreate(indexName);
   state.mapDocument(idx, source, docId);
   const shard = idx.shardOf(docId, routing);
   const cur = shard.getWithTombstone(docId);

@@ -2,15 +2,18 @@ import { EngineError } from '../errors.ts';
 import { isObject, type Json, type JsonObject } from '../json.ts';
 import { compileScript } from '../script/index.ts';
 import type { EngineState } from '../store/engine-state.ts';
+import type { IndexState } from '../store/index-state.ts';
 import { deleteDocument, indexDocument, writeBody, type WriteResult } from './documents.ts';
 import type { WriteConditions } from './versioning.ts';
 
 const UPDATE_KEYS = new Set(['doc', 'upsert', 'doc_as_upsert', 'scripted_upsert', 'script', 'detect_noop', '_source']);
 
 export interface UpdateRequest {
-  index: string;
+  /** The resolved target (the alias's write index when addressed through an alias). */
+  index: IndexState;
   id: string;
-  body: Json | undefined;
+  /** The body, checked by parseUpdateBody before the target was resolved. */
+  body: JsonObject;
   routing?: string;
   cond: WriteConditions;
   retryOnConflict?: number;
@@ -31,7 +34,8 @@ export function mergeDoc(target: JsonObject, doc: JsonObject): boolean {
   return changed;
 }
 
-function parseUpdateBody(body: Json | undefined): JsonObject {
+/** UpdateRequest parsing and validation: done before the target index is looked up. */
+export function parseUpdateBody(body: Json | undefined): JsonObject {
   if (!isObject(body)) throw new EngineError(400, 'action_request_validation_exception', 'Validation Failed: 1: script or doc is missing;');
   for (const key of Object.keys(body)) {
     if (!UPDATE_KEYS.has(key)) throw new EngineError(400, 'x_content_parse_exception', `[1:2] [UpdateRequest] unknown field [${key}]`);
@@ -46,30 +50,30 @@ function parseUpdateBody(body: Json | undefined): JsonObject {
   return body;
 }
 
-function missing(req: UpdateRequest, uuid: string, shard: number): EngineError {
+function missing(req: UpdateRequest, shard: number): EngineError {
   return new EngineError(404, 'document_missing_exception', `[${req.id}]: document missing`, {
-    index_uuid: uuid,
+    index_uuid: req.index.uuid,
     shard: String(shard),
-    index: req.index,
+    index: req.index.name,
   });
 }
 
 /** Partial update (doc merge, script, upsert), answering like POST /{index}/_update/{id}. */
 export function updateDocument(state: EngineState, req: UpdateRequest): WriteResult {
-  const body = parseUpdateBody(req.body);
-  const idx = state.getOrCreate(req.index);
+  const body = req.body;
+  const idx = req.index;
   const shard = idx.shardOf(req.id, req.routing);
   const cur = shard.get(req.id);
   const write = (source: JsonObject, cond: WriteConditions): WriteResult =>
-    indexDocument(state, idx.name, req.id, source, req.routing, cond);
+    indexDocument(state, idx, req.id, source, req.routing, cond);
   if (cur === undefined) {
     const upsert = body.doc_as_upsert === true ? body.doc : body.upsert;
-    if (!isObject(upsert)) throw missing(req, idx.uuid, shard.num);
+    if (!isObject(upsert)) throw missing(req, shard.num);
     let source = structuredClone(upsert);
     if (body.scripted_upsert === true && body.script !== undefined) {
       const ctx = { _source: source, op: 'create' };
       compileScript(body.script).run(ctx);
-      if (ctx.op === 'none' || ctx.op === 'noop') return noopResult(state, req);
+      if (ctx.op === 'none' || ctx.op === 'noop') return noopResult(req);
       source = ctx._source;
     }
     const res = write(source, { ...req.cond, opType: 'create' });
@@ -79,7 +83,7 @@ export function updateDocument(state: EngineState, req: UpdateRequest): WriteRes
   if (body.script !== undefined) {
     const ctx = { _source: structuredClone(cur.source), op: 'index', _id: cur.id, _index: idx.name, _version: cur.version, _now: Date.now() };
     compileScript(body.script).run(ctx);
-    if (ctx.op === 'none' || ctx.op === 'noop') return noopResult(state, req);
+    if (ctx.op === 'none' || ctx.op === 'noop') return noopResult(req);
     if (ctx.op === 'delete') return withGet(deleteDocument(state, idx, req.id, req.routing, cond), body, true);
     if (ctx.op !== 'index') {
       throw new EngineError(400, 'illegal_argument_exception', `Operation type [${ctx.op}] not allowed, only [noop, index, delete] are allowed`);
@@ -88,12 +92,12 @@ export function updateDocument(state: EngineState, req: UpdateRequest): WriteRes
   }
   const merged = structuredClone(cur.source);
   const changed = mergeDoc(merged, body.doc as JsonObject);
-  if (!changed && body.detect_noop !== false) return noopResult(state, req);
+  if (!changed && body.detect_noop !== false) return noopResult(req);
   return withGet(write(merged, cond), body);
 }
 
-function noopResult(state: EngineState, req: UpdateRequest): WriteResult {
-  const idx = state.require(req.index);
+function noopResult(req: UpdateRequest): WriteResult {
+  const idx = req.index;
   const cur = idx.shardOf(req.id, req.routing).get(req.id);
   const body: JsonObject = cur === undefined
     ? { _index: idx.name, _id: req.id, _version: 0, result: 'noop', _shards: { total: 0, successful: 0, failed: 0 } }

@@ -3,6 +3,7 @@ import { isObject, type Json, type JsonObject } from '../json.ts';
 import { queryStringToQuery } from '../search/index.ts';
 import type { SearchableIndex, SearchOptions } from '../search/types.ts';
 import type { EngineState } from '../store/engine-state.ts';
+import type { SearchTarget } from '../store/index-resolver.ts';
 import type { IndexState } from '../store/index-state.ts';
 import { shardFor } from '../store/murmur3.ts';
 import type { RestRequest } from './rest-request.ts';
@@ -20,22 +21,23 @@ export const SEARCH_PARAMS = [
   'include_named_queries_score', 'phase_took', 'search_pipeline', 'suggest_field', 'suggest_mode', 'suggest_size', 'suggest_text',
 ];
 
-/** Resolves the searched indexes from the path, honouring ignore_unavailable/allow_no_indices. */
-export function searchTargets(state: EngineState, req: RestRequest): IndexState[] {
-  const indices = state.resolve(req.pathParams.index, {
+/** Resolves the searched indexes from the path (aliases with their filters and routing), honouring ignore_unavailable/allow_no_indices. */
+export function searchTargets(state: EngineState, req: RestRequest): SearchTarget[] {
+  return state.lookup.searchTargets(req.pathParams.index, req.str('routing'), {
     ignoreUnavailable: req.bool('ignore_unavailable'),
     allowNoIndices: req.bool('allow_no_indices', true),
   });
-  return indices;
 }
 
-/** The searchable views, limited to the shards of `routing` values when given. */
-export function searchViews(indices: IndexState[], routing: string | undefined): SearchableIndex[] {
-  return indices.map((idx) => {
-    const view = idx.searchView();
-    if (routing === undefined) return view;
-    const shards = new Set(routing.split(',').map((r) => shardFor(r, idx.shards.length)));
-    return { ...view, docs: view.docs.filter((d) => shards.has(d.shard)) };
+/** The searchable views: limited to the shards of the target's routing values, filtered by its alias filter. */
+export function searchViews(targets: SearchTarget[]): SearchableIndex[] {
+  return targets.map(({ index, routing, filter }) => {
+    let view = index.searchView();
+    if (routing !== undefined) {
+      const shards = new Set(routing.map((r) => shardFor(r, index.shards.length)));
+      view = { ...view, docs: view.docs.filter((d) => shards.has(d.shard)) };
+    }
+    return filter === undefined ? view : { ...view, aliasFilter: filter };
   });
 }
 

@@ -2,5 +2,6 @@
 export { countMatches, executeSearch, matchingDocs } from './execute.ts';
 export { filterSource } from './source-filter.ts';
 export { queryStringToQuery } from './query/query-string.ts';
+export { compileQuery } from './query/compile.ts';
 export { analyze } from '../analysis/index.ts';
 export type { SearchableDoc, SearchableIndex, SearchOptions, SearchResult } from './types.ts';

@@ -1,4 +1,4 @@
-import type { JsonObject } from '../json.ts';
+import type { Json, JsonObject } from '../json.ts';
 import type { Mappings } from '../mapping/types.ts';
 
 /** One stored document as the search layer sees it (a refreshed, immutable snapshot). */
@@ -24,6 +24,8 @@ export interface SearchableIndex {
   docs: readonly SearchableDoc[];
   /** `index.max_result_window` (default 10000). */
   maxResultWindow?: number;
+  /** The filter of the alias the index is searched through: a document must match it (it does not score). */
+  aliasFilter?: Json;
 }
 
 /** Options that come from URL parameters rather than the body (already validated by REST). */

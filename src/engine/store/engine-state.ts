@@ -1,4 +1,4 @@
-import { EngineError, indexNotFound } from '../errors.ts';
+import { EngineError, indexNotFound, requireAliasMissing } from '../errors.ts';
 import { isObject, type Json, type JsonObject } from '../json.ts';
 import { applyDynamicMapping } from '../mapping/dynamic.ts';
 import { checkTotalFieldsLimit } from '../mapping/limits.ts';
@@ -6,8 +6,10 @@ import { mappingParseFailure, mergeMappings, parseMappingBody } from '../mapping
 import type { Mappings } from '../mapping/types.ts';
 import type { WalRecord } from '../persist/records.ts';
 import { WriteAheadLog } from '../persist/wal.ts';
+import { aliasNamedLikeIndex, parseAliasDefinition, validateAliasLayout, type AliasHolder, type AliasMetadata } from './aliases.ts';
+import { IndexLookup, type ResolveOptions } from './index-resolver.ts';
 import { IndexState, newIndexUuid, type IndexSettings } from './index-state.ts';
-import { validateIndexName, wildcardMatch } from './index-names.ts';
+import { validateIndexName } from './index-names.ts';
 import { parseIndexSettings, totalFieldsLimit } from './settings.ts';
 import type { DocRecord } from './shard.ts';
 
@@ -18,11 +20,19 @@ export interface EngineOptions {
   dataDir?: string;
 }
 
-export interface ResolveOptions {
-  /** A missing concrete name is skipped instead of answering 404. */
-  ignoreUnavailable?: boolean;
-  /** Wildcards that match nothing are fine (default true, as in OpenSearch search). */
-  allowNoIndices?: boolean;
+export type { ResolveOptions } from './index-resolver.ts';
+
+export interface WriteTargetOptions {
+  /** `require_alias=true`: the name must be an alias, and no index is created. */
+  requireAlias?: boolean;
+  /** Create a missing index (action.auto_create_index); default true. */
+  create?: boolean;
+}
+
+/** One alias request's effect: indexes to delete, then the new alias set of each changed index. */
+export interface AliasChange {
+  drop: IndexState[];
+  set: Map<IndexState, Map<string, AliasMetadata>>;
 }
 
 /** Parses a mapping body; failures are wrapped as MapperService.internalMerge wraps them. */
@@ -37,6 +47,8 @@ function parseMappings(body: Json | undefined): Mappings {
 /** All indexes of the engine, name resolution, and durable application of changes. */
 export class EngineState {
   readonly indices = new Map<string, IndexState>();
+  /** Name resolution over the indexes and their aliases. */
+  readonly lookup = new IndexLookup(this.indices);
   readonly defaultShards: number;
   private readonly wal: WriteAheadLog | undefined;
 
@@ -60,37 +72,13 @@ export class EngineState {
     return idx;
   }
 
-  /**
-   * Resolves an index expression (`a`, `a,b`, `logs-*`, `_all`, `*`, `-excluded`) to indexes.
-   * Names starting with `.` are hidden from wildcards unless the pattern starts with `.`.
-   */
+  /** Resolves an index expression (`a`, `a,b`, `logs-*`, `_all`, aliases, `-excluded`) to its concrete indexes. */
   resolve(expr: string | undefined, opts: ResolveOptions = {}): IndexState[] {
-    const parts = expr === undefined || expr === '' || expr === '_all' ? ['*'] : expr.split(',');
-    const chosen = new Map<string, IndexState>();
-    for (const raw of parts) {
-      const part = decodeURIComponent(raw.trim());
-      if (part.startsWith('-') && chosen.size > 0) {
-        for (const name of [...chosen.keys()]) if (wildcardMatch(part.slice(1), name)) chosen.delete(name);
-        continue;
-      }
-      if (part.includes('*') || part === '_all') {
-        const pattern = part === '_all' ? '*' : part;
-        for (const [name, idx] of this.indices) {
-          if (name.startsWith('.') && !pattern.startsWith('.')) continue;
-          if (wildcardMatch(pattern, name)) chosen.set(name, idx);
-        }
-        continue;
-      }
-      const idx = this.indices.get(part);
-      if (idx !== undefined) chosen.set(part, idx);
-      else if (!opts.ignoreUnavailable) throw indexNotFound(part);
-    }
-    if (chosen.size === 0 && opts.allowNoIndices === false) throw indexNotFound(expr ?? '_all');
-    return [...chosen.values()].sort((a, b) => a.name.localeCompare(b.name));
+    return this.lookup.concrete(expr, opts);
   }
 
   createIndex(name: string, body: Json | undefined): IndexState {
-    validateIndexName(name);
+    validateIndexName(name, (n) => this.lookup.isAlias(n));
     const existing = this.indices.get(name);
     if (existing !== undefined) {
       throw new EngineError(400, 'resource_already_exists_exception', `index [${name}/${existing.uuid}] already exists`, {
@@ -107,12 +95,53 @@ export class EngineState {
     const settings = parseIndexSettings(obj.settings, this.defaultShards);
     const mappings = parseMappings(obj.mappings);
     checkTotalFieldsLimit(mappings, totalFieldsLimit(settings));
-    return this.applyCreate({ t: 'create', index: name, uuid: newIndexUuid(), creationDate: Date.now(), settings, mappings });
+    const uuid = newIndexUuid();
+    const aliases = this.createAliases(obj.aliases);
+    validateAliasLayout([...this.indices.values(), { name, uuid, aliases }]);
+    const rec = { t: 'create' as const, index: name, uuid, creationDate: Date.now(), settings, mappings };
+    return this.applyCreate(aliases.size === 0 ? rec : { ...rec, aliases: Object.fromEntries(aliases) });
   }
 
-  /** Auto-creates an index on first write, as OpenSearch does with action.auto_create_index. */
-  getOrCreate(name: string): IndexState {
-    return this.indices.get(name) ?? this.createIndex(name, undefined);
+  /** MetadataCreateIndexService.resolveAndValidateAliases: each alias parsed, none named like an existing index. */
+  private createAliases(body: Json | undefined): Map<string, AliasMetadata> {
+    const out = new Map<string, AliasMetadata>();
+    if (body === undefined || body === null) return out;
+    if (!isObject(body)) throw new EngineError(400, 'parse_exception', 'Failed to parse content to map: [aliases] must be an object');
+    for (const [alias, def] of Object.entries(body)) {
+      const meta = parseAliasDefinition(alias, def);
+      const sameName = this.indices.get(alias);
+      if (sameName !== undefined) throw aliasNamedLikeIndex(alias, sameName);
+      out.set(alias, meta);
+    }
+    return out;
+  }
+
+  /**
+   * The index a document write to `name` goes to: the index itself or the alias's write index;
+   * when nothing has that name, a new index (action.auto_create_index) unless `require_alias` is set,
+   * which refuses every name that is not an alias (TransportBulkAction).
+   */
+  writeTarget(name: string, opts: WriteTargetOptions = {}): IndexState {
+    if (opts.requireAlias === true && !this.lookup.isAlias(name)) throw requireAliasMissing(name);
+    const idx = this.lookup.writeIndex(name);
+    if (idx !== undefined) return idx;
+    if (opts.create === false) throw indexNotFound(name);
+    return this.createIndex(name, undefined);
+  }
+
+  /** Applies one alias request atomically: validated as a whole on the resulting layout, logged as one record. */
+  applyAliasChange(change: AliasChange): void {
+    const dropped = new Set(change.drop);
+    const layout: AliasHolder[] = [];
+    for (const idx of this.indices.values()) {
+      if (!dropped.has(idx)) layout.push({ name: idx.name, uuid: idx.uuid, aliases: change.set.get(idx) ?? idx.aliases });
+    }
+    validateAliasLayout(layout);
+    const set: Record<string, Record<string, AliasMetadata>> = {};
+    for (const [idx, aliases] of change.set) if (!dropped.has(idx)) set[idx.name] = Object.fromEntries(aliases);
+    this.log({ t: 'aliases', drop: change.drop.map((i) => i.name), set });
+    for (const idx of change.drop) this.indices.delete(idx.name);
+    for (const [idx, aliases] of change.set) idx.aliases = new Map(aliases);
   }
 
   deleteIndex(idx: IndexState): void {
@@ -178,19 +207,31 @@ export class EngineState {
 
   private applyCreate(rec: Extract<WalRecord, { t: 'create' }>): IndexState {
     this.log(rec);
+    return this.install(rec);
+  }
+
+  private install(rec: Extract<WalRecord, { t: 'create' }>): IndexState {
     const idx = new IndexState(rec.index, rec.uuid, rec.creationDate, rec.settings, rec.mappings);
+    if (rec.aliases !== undefined) idx.aliases = new Map(Object.entries(rec.aliases));
     this.indices.set(rec.index, idx);
     return idx;
   }
 
   private replay(rec: WalRecord): void {
     if (rec.t === 'create') {
-      const idx = new IndexState(rec.index, rec.uuid, rec.creationDate, rec.settings, rec.mappings);
-      this.indices.set(rec.index, idx);
+      this.install(rec);
       return;
     }
     if (rec.t === 'drop') {
       this.indices.delete(rec.index);
+      return;
+    }
+    if (rec.t === 'aliases') {
+      for (const name of rec.drop) this.indices.delete(name);
+      for (const [name, aliases] of Object.entries(rec.set)) {
+        const idx = this.indices.get(name);
+        if (idx !== undefined) idx.aliases = new Map(Object.entries(aliases));
+      }
       return;
     }
     const idx = this.indices.get(rec.index);
@@ -206,7 +247,8 @@ export class EngineState {
 
   private *snapshotRecords(): Generator<WalRecord> {
     for (const idx of this.indices.values()) {
-      yield { t: 'create', index: idx.name, uuid: idx.uuid, creationDate: idx.creationDate, settings: idx.settings, mappings: idx.mappings };
+      const create: WalRecord = { t: 'create', index: idx.name, uuid: idx.uuid, creationDate: idx.creationDate, settings: idx.settings, mappings: idx.mappings };
+      yield idx.aliases.size === 0 ? create : { ...create, aliases: Object.fromEntries(idx.aliases) };
       for (const shard of idx.shards) {
         const records = [...shard.allRecords()].sort((a, b) => a.order - b.order);
         for (const { order: _o, ...doc } of records) yield { t: 'doc', index: idx.name, shard: shard.num, ...doc };

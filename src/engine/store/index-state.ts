@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Mappings } from '../mapping/types.ts';
+import type { AliasMetadata } from './aliases.ts';
 import type { SearchableDoc, SearchableIndex } from '../search/types.ts';
 import { Shard } from './shard.ts';
 import { shardFor } from './murmur3.ts';
@@ -25,6 +26,8 @@ export class IndexState {
   readonly settings: IndexSettings;
   mappings: Mappings;
   readonly shards: Shard[];
+  /** The aliases of this index by name (IndexMetadata.getAliases). */
+  aliases = new Map<string, AliasMetadata>();
   readonly primaryTerm = 1;
   private cachedView: SearchableIndex | undefined;
   lastRefresh = Date.now();

@@ -76,7 +76,7 @@ function setup(): { state: EngineState; view: () => SearchableIndex; write: (i: 
   const state = new EngineState();
   state.createIndex('cands', { settings: { number_of_shards: 2 } });
   const rand = rng(3);
-  const write = (i: number, r: () => number): void => void indexDocument(state, 'cands', String(i), source(i, r), undefined, {});
+  const write = (i: number, r: () => number): void => void indexDocument(state, state.writeTarget('cands'), String(i), source(i, r), undefined, {});
   for (let i = 0; i < 400; i++) write(i, rand);
   const idx = state.require('cands');
   idx.refresh();
@@ -121,7 +121,7 @@ describe('postings-driven search equals scoring every document', () => {
     const { state, view } = setup();
     const before = executeSearch([view()], { query: { match: { body: 'zebra' } } }, {}).total;
     assert.equal(before, 0);
-    indexDocument(state, 'cands', '5', { body: 'zebra zebra', tag: 'x', n: 1 }, undefined, {});
+    indexDocument(state, state.writeTarget('cands'), '5', { body: 'zebra zebra', tag: 'x', n: 1 }, undefined, {});
     state.require('cands').refresh();
     const hits = executeSearch([view()], { query: { match: { body: 'zebra' } } }, {}).hits.map((h) => h._id);
     assert.deepEqual(hits, ['5']);
@@ -134,7 +134,7 @@ describe('postings-driven search equals scoring every document', () => {
     const other = new EngineState();
     other.createIndex('cands', {});
     const rand = rng(5);
-    for (let i = 0; i < 50; i++) indexDocument(other, 'cands', String(i), source(i, rand), undefined, {});
+    for (let i = 0; i < 50; i++) indexDocument(other, other.writeTarget('cands'), String(i), source(i, rand), undefined, {});
     other.require('cands').refresh();
     const routed: SearchableIndex = { ...view(), docs: view().docs.filter((d) => d.shard === 1) };
     for (const views of [[routed], [view(), other.require('cands').searchView()], [view()]]) {

@@ -3,6 +3,7 @@ import { isObject, type Json, type JsonObject } from '../../json.ts';
 import { executeBulk } from '../../ops/bulk.ts';
 import { getDocument } from '../../ops/documents.ts';
 import { executeSearch, filterSource } from '../../search/index.ts';
+import type { IndexState } from '../../store/index-state.ts';
 import type { EngineContext } from '../context.ts';
 import { applyRefresh, refreshPolicy, SOURCE_PARAMS, sourceSpec, type SourceSpec } from '../params.ts';
 import { parseJson, RestRequest } from '../rest-request.ts';
@@ -18,7 +19,7 @@ function bulkHandler(req: RestRequest, ctx: EngineContext): RestResponse {
     throw new EngineError(400, 'illegal_argument_exception', 'The bulk request must be terminated by a newline [\\n]');
   }
   const policy = refreshPolicy(req);
-  const out = executeBulk(ctx.state, req.lines(), { index: req.pathParams.index, routing: req.str('routing') });
+  const out = executeBulk(ctx.state, req.lines(), { index: req.pathParams.index, routing: req.str('routing'), requireAlias: req.bool('require_alias') });
   applyRefresh(policy, out.touched, undefined);
   return { status: 200, body: out.body };
 }
@@ -69,12 +70,20 @@ function mgetOne(ctx: EngineContext, spec: MgetSpec): JsonObject {
   if (spec.index === undefined || spec.id === undefined) {
     throw new EngineError(400, 'action_request_validation_exception', `Validation Failed: 1: ${spec.index === undefined ? 'index' : 'id'} is missing for doc 0;`);
   }
-  const idx = ctx.state.get(spec.index);
-  if (idx === undefined) {
-    const err = new EngineError(404, 'index_not_found_exception', `no such index [${spec.index}]`, { index: spec.index, 'resource.type': 'index_expression', 'resource.id': spec.index, index_uuid: '_na_' });
-    return { _index: spec.index, _id: spec.id, error: err.toErrorObject() };
+  let idx: IndexState | undefined;
+  let routing: string | undefined;
+  try {
+    // TransportMultiGetAction: concreteSingleIndex and the alias's index routing, per item.
+    idx = ctx.state.lookup.singleIndex(spec.index);
+    if (idx === undefined) {
+      throw new EngineError(404, 'index_not_found_exception', `no such index [${spec.index}]`, { index: spec.index, 'resource.type': 'index_expression', 'resource.id': spec.index, index_uuid: '_na_' });
+    }
+    routing = ctx.state.lookup.routing(spec.index, spec.routing, false);
+  } catch (e) {
+    if (!(e instanceof EngineError)) throw e;
+    return { _index: spec.index, _id: spec.id, error: e.toErrorObject() };
   }
-  const rec = getDocument(idx, spec.id, spec.routing);
+  const rec = getDocument(idx, spec.id, routing);
   if (rec === undefined) return { _index: idx.name, _id: spec.id, found: false };
   const out: JsonObject = { _index: idx.name, _id: rec.id, _version: rec.version, _seq_no: rec.seqNo, _primary_term: rec.primaryTerm };
   if (rec.routing !== undefined) out._routing = rec.routing;
@@ -93,11 +102,12 @@ function mgetHandler(req: RestRequest, ctx: EngineContext): RestResponse {
 function msearchItem(ctx: EngineContext, req: RestRequest, header: JsonObject, body: Json): JsonObject {
   const started = Date.now();
   const index = header.index === undefined ? req.pathParams.index : Array.isArray(header.index) ? header.index.join(',') : String(header.index);
-  const targets = ctx.state.resolve(index, { ignoreUnavailable: header.ignore_unavailable === true });
-  const views = searchViews(targets, header.routing === undefined ? undefined : String(header.routing));
+  const routing = header.routing === undefined ? undefined : String(header.routing);
+  const targets = ctx.state.lookup.searchTargets(index, routing, { ignoreUnavailable: header.ignore_unavailable === true });
+  const views = searchViews(targets);
   if (!isObject(body)) throw new EngineError(400, 'parsing_exception', 'Expected [START_OBJECT] but found [VALUE_STRING]');
   const result = executeSearch(views, body, {});
-  const render = { totalAsInt: req.bool('rest_total_hits_as_int'), started, shards: shardsSummary(targets) };
+  const render = { totalAsInt: req.bool('rest_total_hits_as_int'), started, shards: shardsSummary(targets.map((t) => t.index)) };
   return { ...renderSearch(result, render), status: 200 };
 }
 

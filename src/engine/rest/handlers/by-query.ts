@@ -61,8 +61,8 @@ function handler(kind: 'delete' | 'update') {
     const targets = searchTargets(ctx.state, req);
     const out = executeByQuery(ctx.state, {
       kind,
-      indices: targets,
-      views: searchViews(targets, req.str('routing')),
+      indices: targets.map((t) => t.index),
+      views: searchViews(targets),
       query: body.query,
       script: isObject(body) ? body.script : undefined,
       maxDocs,

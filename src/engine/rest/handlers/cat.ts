@@ -1,4 +1,5 @@
 import { EngineError } from '../../errors.ts';
+import { aliasMatcher } from '../../store/aliases.ts';
 import type { IndexState } from '../../store/index-state.ts';
 import { CAT_PARAMS, catResponse, type CatColumn, type CatRow } from '../cat-table.ts';
 import type { EngineContext } from '../context.ts';
@@ -21,6 +22,16 @@ const INDICES_COLUMNS: CatColumn[] = [
   { name: 'creation.date.string', aliases: ['cds'], default: false, desc: 'index creation date (as string)' },
   { name: 'store.size', aliases: ['ss', 'storeSize'], sibling: 'pri', right: true, desc: 'store size of primaries & replicas' },
   { name: 'pri.store.size', right: true, desc: 'store size of primaries' },
+];
+
+/** RestAliasAction's columns. */
+const ALIAS_COLUMNS: CatColumn[] = [
+  { name: 'alias', aliases: ['a'], desc: 'alias name' },
+  { name: 'index', aliases: ['i', 'idx'], desc: 'index alias points to' },
+  { name: 'filter', aliases: ['f', 'fi'], desc: 'filter' },
+  { name: 'routing.index', aliases: ['ri', 'routingIndex'], desc: 'index routing' },
+  { name: 'routing.search', aliases: ['rs', 'routingSearch'], desc: 'search routing' },
+  { name: 'is_write_index', aliases: ['w', 'isWriteIndex'], desc: 'write index' },
 ];
 
 /** Table.startHeadersWithTimestamp plus RestCountAction's column. */
@@ -82,7 +93,30 @@ function catCountHandler(req: RestRequest, ctx: EngineContext): RestResponse {
   return catResponse(req, COUNT_COLUMNS, [row]);
 }
 
+/** `_cat/aliases[/{alias}]`: one row per alias of every index (GetAliasesRequest over all indexes); unknown names are just absent. */
+function catAliasesHandler(req: RestRequest, ctx: EngineContext): RestResponse {
+  const matches = aliasMatcher(req.pathParams.alias === undefined ? [] : req.pathParams.alias.split(',').filter((a) => a !== ''));
+  const rows: CatRow[] = [];
+  // GetAliasesRequest's strictExpandHidden, and system indices allowed: every index.
+  for (const idx of [...ctx.state.indices.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    for (const [alias, meta] of [...idx.aliases].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      if (!matches(alias)) continue;
+      rows.push({
+        alias,
+        index: idx.name,
+        filter: meta.filter === undefined ? '-' : '*',
+        'routing.index': meta.indexRouting === undefined || meta.indexRouting === '' ? '-' : meta.indexRouting,
+        'routing.search': meta.searchRouting === undefined || meta.searchRouting === '' ? '-' : meta.searchRouting,
+        is_write_index: meta.isWriteIndex === undefined ? '-' : String(meta.isWriteIndex),
+      });
+    }
+  }
+  return catResponse(req, ALIAS_COLUMNS, rows);
+}
+
 export function registerCatRoutes(r: Router): void {
+  r.add(['GET'], '/_cat/aliases', [...CAT_PARAMS, ...INDEX_EXPANSION_PARAMS], catAliasesHandler);
+  r.add(['GET'], '/_cat/aliases/{alias}', [...CAT_PARAMS, ...INDEX_EXPANSION_PARAMS], catAliasesHandler);
   const indicesParams = [...CAT_PARAMS, ...INDEX_EXPANSION_PARAMS, 'health', 'include_unloaded_segments'];
   r.add(['GET'], '/_cat/indices', indicesParams, catIndicesHandler);
   r.add(['GET'], '/_cat/indices/{index}', indicesParams, catIndicesHandler);

@@ -1,7 +1,8 @@
 import { EngineError, indexNotFound } from '../../errors.ts';
 import type { JsonObject } from '../../json.ts';
-import { deleteDocument, getDocument, indexDocument, requireSource } from '../../ops/documents.ts';
-import { updateDocument } from '../../ops/update.ts';
+import { deleteDocument, getDocument, indexDocument, requireSource, validateIndexRequest } from '../../ops/documents.ts';
+import { parseUpdateBody, updateDocument } from '../../ops/update.ts';
+import { validateVersioning } from '../../ops/versioning.ts';
 import { filterSource } from '../../search/index.ts';
 import type { IndexState } from '../../store/index-state.ts';
 import type { DocRecord } from '../../store/shard.ts';
@@ -13,14 +14,32 @@ import type { RestResponse, Router } from '../router.ts';
 const GET_PARAMS = ['routing', 'preference', 'realtime', 'refresh', 'stored_fields', 'version', 'version_type', ...SOURCE_PARAMS];
 const UPDATE_PARAMS = ['routing', 'refresh', 'retry_on_conflict', 'if_seq_no', 'if_primary_term', 'timeout', 'wait_for_active_shards', 'require_alias', 'lang', ...SOURCE_PARAMS];
 
+/** The index a document write addressed to `{index}` goes to, and its routing (an alias's index routing wins). */
+function writeTarget(req: RestRequest, ctx: EngineContext, create: boolean): { idx: IndexState; routing: string | undefined } {
+  const name = req.pathParams.index;
+  const idx = ctx.state.writeTarget(name, { requireAlias: req.bool('require_alias'), create });
+  return { idx, routing: ctx.state.lookup.routing(name, req.str('routing'), true) };
+}
+
+/** DocWriteResponse.getLocation, which RestStatusToXContentListener sends with a 201. */
+function location(idx: IndexState, id: string, routing: string | undefined): Record<string, string> {
+  const path = `/${encodeURIComponent(idx.name)}/_doc/${encodeURIComponent(id)}`;
+  return { location: routing === undefined ? path : `${path}?routing=${encodeURIComponent(routing)}` };
+}
+
 function indexHandler(forceCreate: boolean, autoId: boolean) {
   return (req: RestRequest, ctx: EngineContext): RestResponse => {
     const cond = writeConditions(req);
+    const policy = refreshPolicy(req);
     if (forceCreate) cond.opType = 'create';
     const id = autoId ? undefined : req.pathParams.id;
-    const res = indexDocument(ctx.state, req.pathParams.index, id, requireSource(req.json()), req.str('routing'), cond);
-    applyRefresh(refreshPolicy(req), [ctx.state.require(req.pathParams.index)], res.body);
-    return { status: res.status, body: res.body, headers: { location: `/${req.pathParams.index}/_doc/${res.body._id as string}` } };
+    const source = requireSource(req.json());
+    validateIndexRequest(id, cond);
+    const { idx, routing } = writeTarget(req, ctx, true);
+    const res = indexDocument(ctx.state, idx, id, source, routing, cond);
+    applyRefresh(policy, [idx], res.body);
+    const headers = res.status === 201 ? location(idx, res.body._id as string, routing) : undefined;
+    return { status: res.status, body: res.body, headers };
   };
 }
 
@@ -29,13 +48,16 @@ function selectSource(rec: DocRecord, spec: SourceSpec): JsonObject {
   return filterSource(rec.source, spec.includes, spec.excludes);
 }
 
+/** A GET through an alias reads its one index (concreteSingleIndex), with the alias's index routing. */
 function lookup(req: RestRequest, ctx: EngineContext): { idx: IndexState; rec: DocRecord | undefined } {
-  const idx = ctx.state.get(req.pathParams.index);
-  if (idx === undefined) throw indexNotFound(req.pathParams.index);
+  const name = req.pathParams.index;
+  const idx = ctx.state.lookup.singleIndex(name);
+  if (idx === undefined) throw indexNotFound(name);
+  const routing = ctx.state.lookup.routing(name, req.str('routing'), false);
   if (req.bool('refresh')) idx.refresh();
-  const rec = getDocument(idx, req.pathParams.id, req.str('routing'));
+  const rec = getDocument(idx, req.pathParams.id, routing);
   if (rec !== undefined && !req.bool('realtime', true)) {
-    const visible = idx.searchView().docs.find((d) => d.id === rec.id && d.shard === idx.shardOf(rec.id, req.str('routing')).num);
+    const visible = idx.searchView().docs.find((d) => d.id === rec.id && d.shard === idx.shardOf(rec.id, routing).num);
     return { idx, rec: visible === undefined ? undefined : rec };
   }
   return { idx, rec };
@@ -67,21 +89,29 @@ function sourceHandler(req: RestRequest, ctx: EngineContext): RestResponse {
   return { status: 200, body: selectSource(rec, sourceSpec(req)) };
 }
 
+/** A delete goes to the write index; it creates a missing index only with external versioning (TransportBulkAction). */
 function deleteHandler(req: RestRequest, ctx: EngineContext): RestResponse {
-  const idx = ctx.state.get(req.pathParams.index);
-  if (idx === undefined) throw indexNotFound(req.pathParams.index);
-  const res = deleteDocument(ctx.state, idx, req.pathParams.id, req.str('routing'), writeConditions(req));
-  applyRefresh(refreshPolicy(req), [idx], res.body);
+  const cond = writeConditions(req);
+  const policy = refreshPolicy(req);
+  validateVersioning(cond);
+  const name = req.pathParams.index;
+  const idx = ctx.state.writeTarget(name, { create: cond.versionType === 'external' || cond.versionType === 'external_gte' });
+  const routing = ctx.state.lookup.routing(name, req.str('routing'), true);
+  const res = deleteDocument(ctx.state, idx, req.pathParams.id, routing, cond);
+  applyRefresh(policy, [idx], res.body);
   return { status: res.status, body: res.body };
 }
 
 function updateHandler(req: RestRequest, ctx: EngineContext): RestResponse {
   const retries = req.int('retry_on_conflict') ?? 0;
+  const policy = refreshPolicy(req);
+  const body = parseUpdateBody(req.json());
+  const { idx, routing } = writeTarget(req, ctx, true);
   const res = updateDocument(ctx.state, {
-    index: req.pathParams.index,
+    index: idx,
     id: req.pathParams.id,
-    body: req.json(),
-    routing: req.str('routing'),
+    body,
+    routing,
     cond: { ifSeqNo: req.int('if_seq_no'), ifPrimaryTerm: req.int('if_primary_term') },
     retryOnConflict: retries,
   });
@@ -90,7 +120,7 @@ function updateHandler(req: RestRequest, ctx: EngineContext): RestResponse {
     const r = res.record;
     res.body.get = { _seq_no: r.seqNo, _primary_term: r.primaryTerm, found: true, _source: selectSource(r, spec) };
   }
-  applyRefresh(refreshPolicy(req), [ctx.state.require(req.pathParams.index)], res.body);
+  applyRefresh(policy, [idx], res.body);
   return { status: res.status, body: res.body };
 }
 

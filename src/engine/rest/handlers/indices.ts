@@ -8,6 +8,7 @@ import type { EngineContext } from '../context.ts';
 import type { RestRequest } from '../rest-request.ts';
 import type { RestResponse, Router } from '../router.ts';
 import { INDEX_EXPANSION_PARAMS } from '../search-request.ts';
+import { aliasesJson } from './aliases.ts';
 
 const MASTER_PARAMS = ['timeout', 'master_timeout', 'cluster_manager_timeout', 'wait_for_active_shards'];
 
@@ -23,14 +24,21 @@ function createHandler(req: RestRequest, ctx: EngineContext): RestResponse {
   return { status: 200, body: { acknowledged: true, shards_acknowledged: true, index: idx.name } };
 }
 
+/** DeleteIndexRequest resolves with ignoreAliases: wildcards skip aliases and an alias name is refused. */
 function deleteHandler(req: RestRequest, ctx: EngineContext): RestResponse {
-  for (const idx of resolveStrict(req, ctx)) ctx.state.deleteIndex(idx);
+  const targets = ctx.state.resolve(req.pathParams.index, {
+    ignoreUnavailable: req.bool('ignore_unavailable'),
+    allowNoIndices: req.bool('allow_no_indices', true),
+    ignoreAliases: true,
+  });
+  for (const idx of targets) ctx.state.deleteIndex(idx);
   return { status: 200, body: { acknowledged: true } };
 }
 
+/** HEAD /{index}: every name must be an index or an alias (wildcards need a match). */
 function existsHandler(req: RestRequest, ctx: EngineContext): RestResponse {
   const found = ctx.state.resolve(req.pathParams.index, { ignoreUnavailable: true, allowNoIndices: true });
-  const all = req.pathParams.index.split(',').every((n) => n.includes('*') || ctx.state.get(n) !== undefined);
+  const all = req.pathParams.index.split(',').every((n) => n.includes('*') || ctx.state.get(n) !== undefined || ctx.state.lookup.isAlias(n));
   return { status: found.length > 0 && all ? 200 : 404 };
 }
 
@@ -40,7 +48,7 @@ function settingsOf(idx: IndexState, flat: boolean): JsonObject {
 }
 
 function indexJson(idx: IndexState, flat: boolean): JsonObject {
-  return { aliases: {}, mappings: mappingToJson(idx.mappings), settings: settingsOf(idx, flat) };
+  return { aliases: aliasesJson(idx), mappings: mappingToJson(idx.mappings), settings: settingsOf(idx, flat) };
 }
 
 function getHandler(req: RestRequest, ctx: EngineContext): RestResponse {

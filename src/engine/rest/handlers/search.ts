@@ -59,10 +59,10 @@ function searchHandler(req: RestRequest, ctx: EngineContext): RestResponse {
   const body = searchBody(req, req.json());
   if (body.pit !== undefined) return pitSearch(req, ctx, body, opts, started);
   const targets = searchTargets(ctx.state, req);
-  const views = searchViews(targets, req.str('routing'));
+  const views = searchViews(targets);
   const scroll = req.str('scroll');
   const totalAsInt = req.bool('rest_total_hits_as_int');
-  const shards = shardsSummary(targets);
+  const shards = shardsSummary(targets.map((t) => t.index));
   if (scroll === undefined) {
     const result = executeSearch(views, body, opts);
     return { status: 200, body: renderSearch(result, { totalAsInt, started, shards }) };
@@ -121,15 +121,15 @@ function countHandler(req: RestRequest, ctx: EngineContext): RestResponse {
     if (key !== 'query') throw new EngineError(400, 'parsing_exception', `request does not support [${key}]`);
   }
   const targets = searchTargets(ctx.state, req);
-  const count = countMatches(searchViews(targets, req.str('routing')), body.query);
-  return { status: 200, body: { count, _shards: shardsSummary(targets) } };
+  const count = countMatches(searchViews(targets), body.query);
+  return { status: 200, body: { count, _shards: shardsSummary(targets.map((t) => t.index)) } };
 }
 
 function createPitHandler(req: RestRequest, ctx: EngineContext): RestResponse {
   const keepAlive = parseKeepAlive(req.str('keep_alive'), 'keep_alive');
   const targets = searchTargets(ctx.state, req);
-  const pit = ctx.cursors.openPit(searchViews(targets, req.str('routing')), keepAlive);
-  return { status: 200, body: { pit_id: pit.id, _shards: shardsSummary(targets), creation_time: pit.createdAt } };
+  const pit = ctx.cursors.openPit(searchViews(targets), keepAlive);
+  return { status: 200, body: { pit_id: pit.id, _shards: shardsSummary(targets.map((t) => t.index)), creation_time: pit.createdAt } };
 }
 
 function deletePitHandler(req: RestRequest, ctx: EngineContext): RestResponse {

@@ -58,7 +58,8 @@ export function existsQuery(body: Json, ctx: QueryContext): DocScorer {
   const obj = objectBody('exists', body);
   if (typeof obj.field !== 'string') throw new EngineError(400, 'parsing_exception', '[exists] must be provided with a [field]');
   const boost = boostOf(obj);
-  const fields = expandFieldPattern(ctx.index, obj.field);
+  // An object exists where one of its indexed leaves does (the _field_names entries of its paths): never for a disabled one.
+  const fields = expandFieldPattern(ctx.index, obj.field).flatMap((f) => (f.kind === 'object' ? expandFieldPattern(ctx.index, `${f.path}.*`) : [f]));
   if (fields.length === 0) return matchNone;
   return (doc) => (fields.some((f) => hasValue(doc, f)) ? boost : undefined);
 }
