@@ -11,6 +11,8 @@ export interface ResolveOptions {
   allowNoIndices?: boolean;
   /** IndicesOptions.ignoreAliases: wildcards match indexes only and an alias name is refused (delete index, alias actions). */
   ignoreAliases?: boolean;
+  /** expand_wildcards=all (e.g. GetAliasesRequest's strictExpandHidden): wildcards match dot-prefixed and hidden names too. */
+  expandHidden?: boolean;
 }
 
 /** One index of the alias, with the alias's properties on that index. */
@@ -106,13 +108,13 @@ export class IndexLookup {
 
   /** Wildcard matches: names starting with `.` only for patterns that do; hidden aliases never (expand_wildcards=open). */
   private matches(pattern: string, opts: ResolveOptions): { indices: string[]; aliases: string[] } {
-    const visible = (name: string): boolean => !name.startsWith('.') || pattern.startsWith('.');
+    const visible = (name: string): boolean => opts.expandHidden === true || !name.startsWith('.') || pattern.startsWith('.');
     const indices = [...this.indices.keys()].filter((n) => visible(n) && wildcardMatch(pattern, n));
     const aliases: string[] = [];
     if (opts.ignoreAliases !== true) {
       for (const name of this.aliasNames()) {
         if (!visible(name) || !wildcardMatch(pattern, name)) continue;
-        if (this.members(name).every((m) => m.alias.isHidden === true)) continue;
+        if (opts.expandHidden !== true && this.members(name).every((m) => m.alias.isHidden === true)) continue;
         aliases.push(name);
       }
     }

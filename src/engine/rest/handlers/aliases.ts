@@ -75,7 +75,8 @@ function getAliasesHandler(req: RestRequest, ctx: EngineContext): RestResponse {
   // paramAsStringArrayOrEmptyIfAll: `_all` or `*` alone stands for every alias.
   const patterns = requested.length === 1 && (requested[0] === '_all' || requested[0] === '*') ? [] : requested;
   const matches = aliasMatcher(patterns);
-  const targets = ctx.state.resolve(req.pathParams.index, { ignoreUnavailable: req.bool('ignore_unavailable'), allowNoIndices: req.bool('allow_no_indices', true) });
+  // GetAliasesRequest defaults to strictExpandHidden: without an index, every index is looked at.
+  const targets = ctx.state.resolve(req.pathParams.index, { ignoreUnavailable: req.bool('ignore_unavailable'), allowNoIndices: req.bool('allow_no_indices', true), expandHidden: true });
   const found = new Map<string, string[]>();
   const returned = new Set<string>();
   for (const idx of targets) {
