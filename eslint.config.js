@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'bench-out/', 'coverage/', '.prof/'] },
+  { ignores: ['node_modules/', 'bench-out/', 'coverage/', '.prof/', 'scratch/', 'dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

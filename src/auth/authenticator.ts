@@ -1,11 +1,11 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { JwtConfig } from '../config/auth-schema.ts';
 import type { Role, TenantConfig } from '../config/tenant-schema.ts';
-import { BasicUsers, parseBasic } from './basic.ts';
+import { BasicCache, BasicUsers, parseBasic } from './basic.ts';
 import { BearerTokens } from './bearer.ts';
 import { bindTenant } from './binding.ts';
 import { CertSubjects } from './cert.ts';
-import { buildCredentialTables } from './credentials.ts';
+import { buildCredentialTables, type CredentialTables } from './credentials.ts';
 import { invalidCredentials, missingCredentials } from './errors.ts';
 import { JwtVerifier, looksLikeJwt } from './jwt.ts';
 import { ALL_ROLES, type Binding, type Principal } from './principal.ts';
@@ -34,10 +34,20 @@ interface Parts {
 }
 
 /** Dev principal: every configured tenant, every role; bind() then picks by x-osproxy-tenant. */
-function devPrincipal(tenants: Readonly<Record<string, TenantConfig>>): Principal {
+export function devPrincipal(tenants: Iterable<string>): Principal {
   const grants = new Map<string, ReadonlySet<Role>>();
-  for (const t of Object.keys(tenants)) grants.set(t, ALL_ROLES);
+  for (const t of tenants) grants.set(t, ALL_ROLES);
   return { id: 'dev', kind: 'dev', grants };
+}
+
+/** What an Authenticator is made of when its tenants come from the control snapshot. */
+export interface AuthParts {
+  tables: CredentialTables;
+  jwt?: JwtVerifier;
+  /** Dev mode (loopback only): the principal for callers without credentials. */
+  dev?: Principal;
+  /** Shared by the authenticators of successive snapshots, so a tenant change costs no scrypt. */
+  basicCache?: BasicCache;
 }
 
 /**
@@ -50,14 +60,19 @@ export class Authenticator {
 
   /** Throws AuthConfigError for inconsistent credentials or JWT settings. */
   static async create(settings: AuthSettings): Promise<Authenticator> {
-    const tables = buildCredentialTables(settings.tenants);
     const jwt = settings.jwt === undefined ? undefined : await JwtVerifier.create(settings.jwt, new Set(Object.keys(settings.tenants)));
+    const dev = settings.devOpen === true ? devPrincipal(Object.keys(settings.tenants)) : undefined;
+    return Authenticator.fromParts({ tables: buildCredentialTables(settings.tenants), jwt, dev });
+  }
+
+  /** An authenticator over prepared tables (built for each control snapshot whose tenants changed). */
+  static fromParts(parts: AuthParts): Authenticator {
     return new Authenticator({
-      tokens: new BearerTokens(tables.tokens),
-      users: new BasicUsers(tables.users),
-      certs: new CertSubjects(tables.certs),
-      jwt,
-      dev: settings.devOpen === true ? devPrincipal(settings.tenants) : undefined,
+      tokens: new BearerTokens(parts.tables.tokens),
+      users: new BasicUsers(parts.tables.users, parts.basicCache),
+      certs: new CertSubjects(parts.tables.certs),
+      jwt: parts.jwt,
+      dev: parts.dev,
     });
   }
 

@@ -26,37 +26,48 @@ export function parseBasic(value: string): BasicCredentials | undefined {
 const CACHE_SIZE = 1024;
 
 /**
+ * Successful scrypt verifications, kept across credential changes: keyed by an HMAC of
+ * `user:password` under a per-process random key (a plain SHA-256 would be an offline-crackable
+ * copy of the password in memory), valued with the stored hash they verified against. A hit counts
+ * only while the user's current hash is still that one, so a changed or removed password stops at once.
+ */
+export class BasicCache {
+  readonly verified = new Lru<string, string>(CACHE_SIZE);
+  readonly inflight = new Map<string, Promise<boolean>>();
+  private readonly secret = randomBytes(32);
+
+  keyOf(creds: BasicCredentials): string {
+    return createHmac('sha256', this.secret).update(`${creds.username}:${creds.password}`, 'utf8').digest('base64');
+  }
+}
+
+/**
  * Basic-auth users with scrypt hashes. scrypt costs tens of ms, so successful verifications are
- * remembered in a bounded LRU keyed by an HMAC of `user:password` under a per-process random key
- * (a plain SHA-256 would be an offline-crackable copy of the password in memory). Failures are
- * never cached, and concurrent checks of the same credentials share one scrypt run.
+ * remembered (see BasicCache). Failures are never cached, and concurrent checks of the same
+ * credentials share one scrypt run.
  */
 export class BasicUsers {
-  private readonly cache = new Lru<string, Principal>(CACHE_SIZE);
-  private readonly inflight = new Map<string, Promise<Principal | undefined>>();
-  private readonly cacheKeySecret = randomBytes(32);
-
-  constructor(private readonly users: ReadonlyMap<string, BasicUser>) {}
+  constructor(
+    private readonly users: ReadonlyMap<string, BasicUser>,
+    private readonly cache: BasicCache = new BasicCache(),
+  ) {}
 
   /** The principal, or undefined for an unknown user or a wrong password (same time, same answer). */
-  verify(creds: BasicCredentials): Promise<Principal | undefined> {
-    const key = createHmac('sha256', this.cacheKeySecret).update(`${creds.username}:${creds.password}`, 'utf8').digest('base64');
-    const hit = this.cache.get(key);
-    if (hit !== undefined) return Promise.resolve(hit);
-    let pending = this.inflight.get(key);
-    if (pending === undefined) {
-      pending = this.check(key, creds).finally(() => this.inflight.delete(key));
-      this.inflight.set(key, pending);
-    }
-    return pending;
-  }
-
-  private async check(key: string, creds: BasicCredentials): Promise<Principal | undefined> {
+  async verify(creds: BasicCredentials): Promise<Principal | undefined> {
     const user = this.users.get(creds.username);
-    // Unknown users still pay one scrypt, so timing does not reveal which usernames exist.
-    const ok = await verifyPassword(creds.password, user?.passwordScrypt ?? DUMMY_SCRYPT);
+    const hash = user?.passwordScrypt ?? DUMMY_SCRYPT;
+    const key = this.cache.keyOf(creds);
+    if (user !== undefined && this.cache.verified.get(key) === hash) return user.principal;
+    const inflightKey = `${key}\0${hash}`;
+    let pending = this.cache.inflight.get(inflightKey);
+    if (pending === undefined) {
+      // Unknown users still pay one scrypt, so timing does not reveal which usernames exist.
+      pending = verifyPassword(creds.password, hash).finally(() => this.cache.inflight.delete(inflightKey));
+      this.cache.inflight.set(inflightKey, pending);
+    }
+    const ok = await pending;
     if (user === undefined || !ok) return undefined;
-    this.cache.set(key, user.principal);
+    this.cache.verified.set(key, hash);
     return user.principal;
   }
 }

@@ -6,11 +6,6 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
-interface TokenEntry {
-  digest: Buffer;
-  principal: Principal;
-}
-
 const NO_DIGEST = Buffer.alloc(32);
 
 /**
@@ -19,18 +14,14 @@ const NO_DIGEST = Buffer.alloc(32);
  * makes the accept decision itself constant-time, and runs on misses too.
  */
 export class BearerTokens {
-  private readonly byHash = new Map<string, TokenEntry>();
-
-  constructor(principalsByHash: ReadonlyMap<string, Principal>) {
-    for (const [hex, principal] of principalsByHash) {
-      this.byHash.set(hex, { digest: Buffer.from(hex, 'hex'), principal });
-    }
-  }
+  /** The table is shared, not copied: with thousands of tenants a copy per snapshot adds up. */
+  constructor(private readonly byHash: ReadonlyMap<string, Principal>) {}
 
   lookup(token: string): Principal | undefined {
     const digest = createHash('sha256').update(token, 'utf8').digest();
-    const entry = this.byHash.get(digest.toString('hex'));
-    const same = timingSafeEqual(digest, entry?.digest ?? NO_DIGEST);
-    return entry !== undefined && same ? entry.principal : undefined;
+    const hex = digest.toString('hex');
+    const principal = this.byHash.get(hex);
+    const same = timingSafeEqual(digest, principal === undefined ? NO_DIGEST : Buffer.from(hex, 'hex'));
+    return principal !== undefined && same ? principal : undefined;
   }
 }

@@ -84,11 +84,37 @@ function usersTable(users: PendingIndex): Map<string, BasicUser> {
   return out;
 }
 
-export function buildCredentialTables(tenants: Readonly<Record<string, TenantConfig>>): CredentialTables {
+/**
+ * The lookup tables for a set of tenants. Without `onError` a mistake throws (configuration at
+ * load); with it, a tenant whose credentials are inconsistent is left out and reported (tenants
+ * from the fleet store: one bad document must not lock every tenant out).
+ */
+export function buildCredentialTables(
+  tenants: Readonly<Record<string, TenantConfig>> | Iterable<readonly [string, TenantConfig]>,
+  onError?: (tenant: string, e: AuthConfigError) => void,
+): CredentialTables {
+  const entries = Symbol.iterator in tenants ? [...(tenants as Iterable<readonly [string, TenantConfig]>)] : Object.entries(tenants);
   const idx: Indexes = { tokens: new PendingIndex(), users: new PendingIndex(), certs: new PendingIndex() };
-  for (const [tenant, cfg] of Object.entries(tenants)) {
-    if (!TENANT_ID.test(tenant)) throw new AuthConfigError(`tenants: [${tenant}] is not a valid tenant id`);
-    cfg.principals.forEach((p, i) => addPrincipal(idx, p, tenant, `tenants.${tenant}.principals[${i}]`));
+  for (const [tenant, cfg] of entries) {
+    try {
+      if (onError !== undefined) addTenant(emptyIndexes(idx), tenant, cfg); // a dry run: nothing half-added
+      addTenant(idx, tenant, cfg);
+    } catch (e) {
+      if (onError === undefined || !(e instanceof AuthConfigError)) throw e;
+      onError(tenant, e);
+    }
   }
   return { tokens: idx.tokens.principals('token'), users: usersTable(idx.users), certs: idx.certs.principals('cert') };
+}
+
+function addTenant(idx: Indexes, tenant: string, cfg: TenantConfig): void {
+  if (!TENANT_ID.test(tenant)) throw new AuthConfigError(`tenants: [${tenant}] is not a valid tenant id`);
+  cfg.principals.forEach((p, i) => addPrincipal(idx, p, tenant, `tenants.${tenant}.principals[${i}]`));
+}
+
+/** Fresh indexes that still see the usernames taken so far (a username's hash must agree across tenants). */
+function emptyIndexes(idx: Indexes): Indexes {
+  const users = new PendingIndex();
+  for (const [name, p] of idx.users.entries) users.entries.set(name, { id: p.id, grants: new GrantsBuilder(), passwordScrypt: p.passwordScrypt });
+  return { tokens: new PendingIndex(), users, certs: new PendingIndex() };
 }

@@ -1,5 +1,8 @@
 /** Authentication and tenant binding (SPEC §4.1): credentials → Principal → Binding to one tenant. */
-export { Authenticator, type AuthSettings, type PeerInfo } from './authenticator.ts';
+export { Authenticator, devPrincipal, type AuthParts, type AuthSettings, type PeerInfo } from './authenticator.ts';
+export { BasicCache } from './basic.ts';
+export { buildCredentialTables, type CredentialTables } from './credentials.ts';
+export { JwtVerifier, type TenantSet } from './jwt.ts';
 export { bindTenant, tenantHeaderOf, TENANT_HEADER } from './binding.ts';
 export { hashToken } from './bearer.ts';
 export { AuthConfigError } from './credentials.ts';

@@ -27,6 +27,11 @@ export function looksLikeJwt(token: string): boolean {
   return JWT_SHAPE.test(token);
 }
 
+/** The tenants this proxy serves now (the control snapshot's, read at each verification). */
+export interface TenantSet {
+  has(tenant: string): boolean;
+}
+
 type KeyLookup = (header: JWSHeaderParameters, token: FlattenedJWSInput) => Promise<CryptoKey>;
 type KeyGetter = (header: JWSHeaderParameters, token: FlattenedJWSInput) => Promise<CryptoKey | Uint8Array>;
 
@@ -106,10 +111,10 @@ export class JwtVerifier {
   private constructor(
     private readonly cfg: JwtConfig,
     private readonly getKey: KeyGetter,
-    private readonly knownTenants: ReadonlySet<string>,
+    private readonly knownTenants: TenantSet,
   ) {}
 
-  static async create(cfg: JwtConfig, knownTenants: ReadonlySet<string>): Promise<JwtVerifier> {
+  static async create(cfg: JwtConfig, knownTenants: TenantSet): Promise<JwtVerifier> {
     const secret = decodeSecret(cfg);
     const asymmetric = cfg.algorithms.some((a) => a !== 'HS256');
     if (asymmetric && cfg.jwks_file === undefined && cfg.jwks_url === undefined) {

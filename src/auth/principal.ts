@@ -39,6 +39,18 @@ export class GrantsBuilder {
   }
 
   build(): Grants {
-    return new Map(this.grants);
+    const out = new Map<string, ReadonlySet<Role>>();
+    for (const [tenant, roles] of this.grants) out.set(tenant, sharedRoleSet(roles));
+    return out;
   }
+}
+
+/** One Set per distinct combination of roles, shared by every principal that has it (thousands of tenants). */
+const ROLE_SETS = new Map<string, ReadonlySet<Role>>();
+
+function sharedRoleSet(roles: ReadonlySet<Role>): ReadonlySet<Role> {
+  const key = [...roles].sort().join(',');
+  let set = ROLE_SETS.get(key);
+  if (set === undefined) ROLE_SETS.set(key, (set = new Set(roles)));
+  return set;
 }

@@ -1,7 +1,7 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { EndpointName } from '../http/endpoints.ts';
 import { rejectedExecution, type OsproxyError } from '../http/errors.ts';
-import type { AdmissionConfig } from '../config/admission-schema.ts';
+import type { AdmissionConfig, TenantAdmission } from '../config/admission-schema.ts';
 import { TenantLabels } from './tenant-labels.ts';
 import { retryAfterSeconds, TokenBucket } from './token-bucket.ts';
 
@@ -81,6 +81,8 @@ export interface AdmissionOptions {
   tenantLabelLimit?: number;
   /** Monotonic milliseconds (tests pass a fake clock). */
   now?: () => number;
+  /** A tenant's own overrides (its fleet store document), ahead of `config.tenants`. */
+  overridesOf?: (tenant: string) => TenantAdmission | undefined;
 }
 
 /**
@@ -94,16 +96,28 @@ export class Admission {
   private readonly now: () => number;
   private readonly metrics?: AdmissionMetrics;
   private readonly labels: TenantLabels;
+  private readonly overridesOf: (tenant: string) => TenantAdmission | undefined;
 
   constructor(
-    private readonly config: AdmissionConfig,
+    private config: AdmissionConfig,
     opts: AdmissionOptions = {},
   ) {
     this.now = opts.now ?? (() => performance.now());
+    this.overridesOf = opts.overridesOf ?? (() => undefined);
     this.labels = new TenantLabels(opts.tenantLabelLimit ?? 50);
     if (opts.registry) {
       this.metrics = new AdmissionMetrics(opts.registry, (b) => this.inUse(b), { global: config.max_concurrent, batch: config.max_concurrent_batch });
     }
+  }
+
+  /** New budgets and rates (SIGHUP); requests in flight keep their slots, buckets restart. */
+  reconfigure(config: AdmissionConfig): void {
+    this.config = config;
+    for (const [tenant, s] of this.tenants) s.bucket = this.newBucket(tenant);
+  }
+
+  private overrides(tenant: string): TenantAdmission | undefined {
+    return this.overridesOf(tenant) ?? this.config.tenants[tenant];
   }
 
   /** Slots in use in a budget. */
@@ -113,8 +127,15 @@ export class Admission {
 
   /** Slots a tenant may hold in a budget. */
   tenantLimit(tenant: string, budget: 'global' | 'batch'): number {
-    const percent = this.config.tenants[tenant]?.share_percent ?? this.config.tenant_share_percent;
+    const percent = this.overrides(tenant)?.share_percent ?? this.config.tenant_share_percent;
     return shareSlots(budget === 'global' ? this.config.max_concurrent : this.config.max_concurrent_batch, percent);
+  }
+
+  private newBucket(tenant: string): TokenBucket | undefined {
+    const o = this.overrides(tenant);
+    const rate = o?.rate_per_sec ?? this.config.rate_per_sec;
+    const burst = o?.burst ?? this.config.burst ?? Math.max(1, Math.ceil(rate));
+    return rate > 0 ? new TokenBucket(rate, burst, this.now()) : undefined;
   }
 
   /** Tracked tenants (those with requests in flight or a partly drained bucket). */
@@ -125,10 +146,7 @@ export class Admission {
   private stateOf(tenant: string): TenantState {
     let s = this.tenants.get(tenant);
     if (s === undefined) {
-      const o = this.config.tenants[tenant];
-      const rate = o?.rate_per_sec ?? this.config.rate_per_sec;
-      const burst = o?.burst ?? this.config.burst ?? Math.max(1, Math.ceil(rate));
-      s = { global: 0, batch: 0, bucket: rate > 0 ? new TokenBucket(rate, burst, this.now()) : undefined };
+      s = { global: 0, batch: 0, bucket: this.newBucket(tenant) };
       this.tenants.set(tenant, s);
     }
     return s;

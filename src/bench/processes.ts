@@ -28,13 +28,26 @@ function readAddressLine(child: ChildProcess, name: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${name} did not print its address in ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
     child.once('exit', (code) => reject(new Error(`${name} exited early (code ${code})`)));
-    lines.once('line', (line) => {
+    // Log lines (pino JSON with a `level`) may come first; the address line is the first other one.
+    const onLine = (line: string): void => {
+      if (isLogLine(line)) return;
       clearTimeout(timer);
+      lines.off('line', onLine);
       lines.close();
       child.stdout?.resume(); // keep draining later output so the child never blocks on a full pipe
       resolve(line);
-    });
+    };
+    lines.on('line', onLine);
   });
+}
+
+function isLogLine(line: string): boolean {
+  try {
+    const v = JSON.parse(line) as unknown;
+    return typeof v === 'object' && v !== null && 'level' in v;
+  } catch {
+    return false;
+  }
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {

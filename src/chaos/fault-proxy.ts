@@ -7,7 +7,9 @@ export type FaultMode =
   /** Forward the request, then cut both sides after this many response bytes. */
   | { kind: 'reset-after'; bytes: number }
   /** Accept and read, never answer. */
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  /** Reset every connection at once (an outage: the peer is down). */
+  | { kind: 'refuse' };
 
 /**
  * A TCP proxy between osproxy and an upstream that injects faults per connection (SPEC §8 chaos).
@@ -53,6 +55,10 @@ export class FaultProxy {
   private handle(client: Socket): void {
     this.track(client);
     const mode = this.current;
+    if (mode.kind === 'refuse') {
+      client.resetAndDestroy();
+      return;
+    }
     if (mode.kind === 'hang') {
       client.resume();
       return;

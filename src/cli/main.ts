@@ -5,6 +5,7 @@ import { compatCommand } from '../compat/cli.ts';
 import { tokenCommand } from './token.ts';
 import { serveCommand } from './serve.ts';
 import { benchCommand } from '../bench/cli.ts';
+import { instancesCommand, tenantCommand } from './tenant.ts';
 
 const program = new Command()
   .name('osproxy')
@@ -17,5 +18,7 @@ program.addCommand(devCommand());
 program.addCommand(compatCommand());
 program.addCommand(tokenCommand());
 program.addCommand(benchCommand());
+program.addCommand(tenantCommand());
+program.addCommand(instancesCommand());
 
 await program.parseAsync(process.argv);

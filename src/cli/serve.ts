@@ -3,6 +3,7 @@ import type { OsproxyConfig } from '../config/schema.ts';
 import { ConfigError, loadConfig, type FlagLayer } from '../config/load.ts';
 import { startProxy, type RunningProxy } from '../server/proxy-server.ts';
 import { isProxyWorker, runPrimary, runWorker } from '../server/workers.ts';
+import { reloadOnSighup } from '../server/reconfigure.ts';
 
 /** Stops on SIGTERM/SIGINT: stop accepting, drain in-flight requests (bounded), exit. */
 export function stopOnSignals(stop: () => Promise<void>): void {
@@ -34,11 +35,12 @@ interface ServeOptions extends FlagLayer {
   workers?: string;
 }
 
-/** The single-process proxy (`--workers 1`, the default). */
-async function serveOne(config: OsproxyConfig): Promise<void> {
+/** The single-process proxy (`--workers 1`, the default); SIGHUP re-reads the configuration. */
+async function serveOne(config: OsproxyConfig, reload: () => OsproxyConfig): Promise<void> {
   const proxy: RunningProxy = await startProxy(config);
   console.log(JSON.stringify({ osproxy: proxy.urls }));
   stopOnSignals(() => proxy.close());
+  reloadOnSighup(proxy, reload);
 }
 
 /** `osproxy serve --config osproxy.yaml` (file < OSPROXY_* env < flags). */
@@ -55,9 +57,10 @@ export function serveCommand(): Command {
       const worker = isProxyWorker();
       try {
         const workers = parseWorkers(opts.workers);
-        const config = loadConfig({ file: opts.config, env: process.env, flags: opts });
-        if (worker) await runWorker(config);
-        else if (workers === 1) await serveOne(config);
+        const reload = (): OsproxyConfig => loadConfig({ file: opts.config, env: process.env, flags: opts });
+        const config = reload();
+        if (worker) await runWorker(config, reload);
+        else if (workers === 1) await serveOne(config, reload);
         else runPrimary(workers);
       } catch (e) {
         if (worker) {

@@ -9,6 +9,7 @@ export const TenantAdmissionSchema = z.strictObject({
   /** Token-bucket capacity (default: the rate, at least 1). */
   burst: z.number().int().min(1).optional(),
 });
+export type TenantAdmission = z.infer<typeof TenantAdmissionSchema>;
 
 export const AdmissionSchema = z
   .strictObject({

@@ -50,6 +50,26 @@ export const ClusterSchema = z.strictObject({
 });
 export type ClusterConfig = z.infer<typeof ClusterSchema>;
 
+export const ControlSchema = z
+  .strictObject({
+    /** `cluster`: an index on the control cluster, shared by the fleet; `memory`: this process only. */
+    store: z.enum(['cluster', 'memory']).default('cluster'),
+    /** The cluster holding the fleet store (default: the `default` cluster). */
+    cluster: z.string().default('default'),
+    /** The store's alias on that cluster (its concrete index is `<index>-v<N>`). */
+    index: z.string().regex(/^\.[a-z0-9][a-z0-9._-]*$/, 'a lowercase index name starting with "."').default('.osproxy-fleet'),
+    /** How often each instance reads the store's changes into its snapshot. */
+    poll_ms: z.number().int().min(50).default(1_000),
+    /** How often each instance writes its heartbeat. */
+    heartbeat_ms: z.number().int().min(50).default(1_000),
+    /** A snapshot older than this (store unreachable) makes /ready answer "degraded". */
+    stale_after_ms: z.number().int().min(100).default(5_000),
+    /** Every this often the whole store is read again (changes are read by _seq_no in between). */
+    full_read_ms: z.number().int().min(1_000).default(60_000),
+  })
+  .prefault({});
+export type ControlConfig = z.infer<typeof ControlSchema>;
+
 export const ConfigSchema = z
   .strictObject({
     listeners: z.array(ListenerSchema).min(1).default([{ host: '127.0.0.1', port: 9200 }]),
@@ -89,6 +109,8 @@ export const ConfigSchema = z
     passthrough: z
       .strictObject({ instance: z.boolean().default(false), index_prefixes: z.array(z.string().min(1)).default([]) })
       .default({ instance: false, index_prefixes: [] }),
+    /** The control plane (SPEC §5.1): where the fleet store lives and how often it is read. */
+    control: ControlSchema,
     /** Admission control (SPEC §4.6): concurrency budgets, tenant shares, rate limits. */
     admission: AdmissionSchema,
     metrics: MetricsSchema,
@@ -102,6 +124,9 @@ export const ConfigSchema = z
     }
     if (cfg.clusters.default === undefined) {
       ctx.addIssue({ code: 'custom', path: ['clusters'], message: 'a cluster named "default" is required' });
+    }
+    if (cfg.clusters[cfg.control.cluster] === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['control', 'cluster'], message: `unknown cluster "${cfg.control.cluster}"` });
     }
     for (const [tenant, t] of Object.entries(cfg.tenants)) {
       for (const p of [t.placement, ...Object.values(t.indices)]) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TenantAdmissionSchema } from './admission-schema.ts';
 import { DEFAULT_TEMPLATES, templateProblem } from './templates.ts';
 
 /** Tenant ids as SPEC §1 defines them. */
@@ -39,9 +40,12 @@ export const PlacementSchema = z.strictObject({
 export type PlacementConfig = z.infer<typeof PlacementSchema>;
 
 export const TenantSchema = z.strictObject({
+  /** Where the tenant's new logical indexes go (an existing index keeps its placement until migrated). */
   placement: PlacementSchema.default({ kind: 'shared', routing: 'tenant' }),
   /** Per logical index placement overrides. */
   indices: z.record(z.string(), PlacementSchema).default({}),
   principals: z.array(PrincipalSchema).default([]),
+  /** This tenant's admission overrides (share of the budgets, rate limit); see `admission`. */
+  admission: TenantAdmissionSchema.optional(),
 });
 export type TenantConfig = z.infer<typeof TenantSchema>;

@@ -1,78 +1,83 @@
 /**
- * The control state as the request path reads it: tenants, their placements and their logical
- * indexes. Requests read only this (no I/O); the resolve stage turns it into one scope per request.
- * Physical targets are computed once per (tenant, logical index) and remembered.
+ * One immutable control snapshot (SPEC §5.1): what the fleet store held at a checkpoint, as the
+ * request path reads it. An instance builds a new snapshot from each read of the store (and from
+ * each change it makes itself) and swaps it in atomically; requests never do I/O for control state.
  */
-import type { TenantConfig } from '../config/tenant-schema.ts';
-import { illegalArgument } from '../http/errors.ts';
-import { couldRender, DEFAULT_CLUSTER, DEFAULT_TEMPLATES, resolveTarget, type PlacementInput, type Target } from '../tenancy/index.ts';
-import type { IndexRegistry } from './index-registry.ts';
+import type { Authenticator } from '../auth/index.ts';
+import type { PlacementConfig } from '../config/tenant-schema.ts';
+import type { Target } from '../tenancy/index.ts';
+import type { InstanceDoc, StoredDoc } from './documents.ts';
+import type { IndexEntry, TenancyView, TenantEntry } from './tenancy-view.ts';
 
-/** Bound on remembered targets; cleared whole when reached (they are cheap to recompute). */
-const MAX_CACHED_TARGETS = 50_000;
+export interface InstanceEntry {
+  readonly doc: InstanceDoc;
+  readonly seqNo: number;
+}
+
+export interface SnapshotParts {
+  /** The highest store `_seq_no` applied. */
+  checkpoint: number;
+  /** The store incarnation the snapshot was read from. */
+  incarnation: string;
+  tenancy: TenancyView;
+  instances: ReadonlyMap<string, InstanceEntry>;
+  /** Deleted documents by id (kept so that a repair or a re-assertion never resurrects them). */
+  tombstones: ReadonlyMap<string, StoredDoc>;
+}
 
 export class ControlSnapshot {
-  private readonly targets = new Map<string, Target>();
-  private readonly claims = new Map<string, boolean>();
+  readonly checkpoint: number;
+  readonly incarnation: string;
+  readonly tenancy: TenancyView;
+  readonly instances: ReadonlyMap<string, InstanceEntry>;
+  readonly tombstones: ReadonlyMap<string, StoredDoc>;
 
-  constructor(
-    private readonly tenants: Readonly<Record<string, TenantConfig>>,
-    private readonly registry: IndexRegistry,
-    private readonly onAmbiguous: (tenant: string, lindex: string) => void = () => {},
-  ) {}
-
-  hasTenant(tenant: string): boolean {
-    return this.tenants[tenant] !== undefined;
+  constructor(parts: SnapshotParts) {
+    this.checkpoint = parts.checkpoint;
+    this.incarnation = parts.incarnation;
+    this.tenancy = parts.tenancy;
+    this.instances = parts.instances;
+    this.tombstones = parts.tombstones;
   }
 
-  /** The placement of one logical index: the per-index override, else the tenant's default. */
-  placementFor(tenant: string, lindex: string): PlacementInput {
-    const t = this.tenants[tenant];
-    return t?.indices[lindex] ?? t?.placement ?? { kind: 'shared' };
+  get auth(): Authenticator {
+    return this.tenancy.auth;
   }
 
-  /** The target of one logical index (validates the name; templates were checked at load). */
+  tenant(id: string): TenantEntry | undefined {
+    return this.tenancy.tenant(id);
+  }
+
+  hasTenant(id: string): boolean {
+    return this.tenancy.tenants.has(id);
+  }
+
+  index(tenant: string, lindex: string): IndexEntry | undefined {
+    return this.tenancy.index(tenant, lindex);
+  }
+
+  placementForNew(tenant: string, lindex: string): PlacementConfig {
+    return this.tenancy.placementForNew(tenant, lindex);
+  }
+
   target(tenant: string, lindex: string): Target {
-    const key = `${tenant}\0${lindex}`;
-    const hit = this.targets.get(key);
-    if (hit !== undefined) return hit;
-    const target = resolveTarget(tenant, lindex, this.placementFor(tenant, lindex));
-    if (target.placement !== 'shared' && this.claimedElsewhere(tenant, target)) {
-      this.onAmbiguous(tenant, lindex);
-      throw illegalArgument('ambiguous_physical_index', `index [${lindex}] cannot be used: its physical index name is ambiguous under the configured index templates`);
-    }
-    if (this.targets.size >= MAX_CACHED_TARGETS) this.targets.clear();
-    this.targets.set(key, target);
-    return target;
+    return this.tenancy.target(tenant, lindex);
   }
 
-  indexes(tenant: string): string[] {
-    return this.registry.list(tenant);
+  indexes(tenant: string): readonly string[] {
+    return this.tenancy.names(tenant);
   }
 
   hasIndex(tenant: string, lindex: string): boolean {
-    return this.registry.has(tenant, lindex);
+    return this.tenancy.index(tenant, lindex) !== undefined;
   }
 
   createdAt(tenant: string, lindex: string): number | undefined {
-    return this.registry.createdAt(tenant, lindex);
+    return this.tenancy.index(tenant, lindex)?.created_at;
   }
 
   /** The placement epoch of a logical index (changes with every placement change, SPEC §5.3). */
-  epoch(_tenant: string, _lindex: string): number {
-    return 0;
-  }
-
-  /** A dedicated physical index is read unfiltered, so no other tenant's placement may be able to produce its name. */
-  private claimedElsewhere(tenant: string, target: Target): boolean {
-    const key = `${tenant}\0${target.cluster}\0${target.physicalIndex}`;
-    let claimed = this.claims.get(key);
-    if (claimed === undefined) {
-      claimed = Object.entries(this.tenants).some(([other, t]) => other !== tenant && [t.placement, ...Object.values(t.indices)].some(
-        (p) => (p.cluster ?? DEFAULT_CLUSTER) === target.cluster && couldRender(p.index_template ?? DEFAULT_TEMPLATES[p.kind], other, target.physicalIndex),
-      ));
-      this.claims.set(key, claimed);
-    }
-    return claimed;
+  epoch(tenant: string, lindex: string): number {
+    return this.tenancy.index(tenant, lindex)?.epoch ?? 0;
   }
 }

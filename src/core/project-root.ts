@@ -22,3 +22,13 @@ export function projectRoot(from: string = fileURLToPath(import.meta.url)): stri
     if (dirname(dir) === dir) throw new Error(`cannot find osproxy's package.json above ${from}`);
   }
 }
+
+/** osproxy's version, from its package.json ("unknown" when it cannot be read). */
+export function osproxyVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}

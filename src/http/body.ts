@@ -7,7 +7,8 @@ import { OsproxyError, rejectedExecution } from './errors.ts';
  */
 export class InflightBudget {
   private used = 0;
-  readonly limit: number;
+  /** Changeable at run time (SIGHUP); bytes already taken stay taken. */
+  limit: number;
 
   constructor(limit: number) {
     this.limit = limit;

@@ -52,6 +52,42 @@ export class ProxyMetrics {
     pool('osproxy_upstream_breaker_open', 'Circuit breaker state (0 closed, 1 half-open, 2 open)', (c) => ({ closed: 0, half_open: 1, open: 2 })[c.breaker.state], 'max');
   }
 
+  /** Snapshot age, and how much each kind of fleet store read returned (change reads must stay small). */
+  watchControlSnapshot(ageSeconds: () => number, reads: { full: number; changes: number; fullDocs: number; changeDocs: number }): void {
+    const registers = [this.registry];
+    new Counter({
+      name: 'osproxy_control_reads_total',
+      help: 'Fleet store reads, by kind (full: the whole store; changes: since the last checkpoint)',
+      labelNames: ['kind'],
+      registers,
+      collect() {
+        this.reset();
+        this.inc({ kind: 'full' }, reads.full);
+        this.inc({ kind: 'changes' }, reads.changes);
+      },
+    });
+    new Counter({
+      name: 'osproxy_control_docs_read_total',
+      help: 'Documents returned by fleet store reads, by kind of read',
+      labelNames: ['kind'],
+      registers,
+      collect() {
+        this.reset();
+        this.inc({ kind: 'full' }, reads.fullDocs);
+        this.inc({ kind: 'changes' }, reads.changeDocs);
+      },
+    });
+    new Gauge({
+      name: 'osproxy_control_snapshot_age_seconds',
+      help: 'Seconds since the fleet store was last read successfully (since start, before the first read)',
+      registers: [this.registry],
+      aggregator: 'max',
+      collect() {
+        this.set(ageSeconds());
+      },
+    });
+  }
+
   /** The Prometheus text served at `/_osproxy/metrics`. */
   text(): Promise<string> {
     return this.source();

@@ -9,6 +9,7 @@ import { asClientError, badGateway, OsproxyError } from '../http/errors.ts';
 import { TaskWindow } from '../batch/window.ts';
 import type { Target } from '../tenancy/index.ts';
 import type { OpContext } from './context.ts';
+import { registerIndex } from './register-index.ts';
 import { ensureSharedHome } from './shared-home.ts';
 import { itemError, mapItem, type Item } from './bulk-parse.ts';
 import { clusterFor } from './targets.ts';
@@ -105,7 +106,7 @@ export class BulkBatcher {
     const ctx = this.ctx;
     for (const item of batch.items) {
       if (item.action === 'delete' || this.registered.has(item.lindex)) continue;
-      this.registered.set(item.lindex, ctx.services.registry.register(ctx.scope.tenant, item.lindex));
+      this.registered.set(item.lindex, registerIndex(ctx, item.target as Target));
     }
     await Promise.all(batch.items.filter((i) => i.action !== 'delete').map((i) => this.registered.get(i.lindex)));
     const key = `${batch.target.cluster}\u0000${batch.target.physicalIndex}`;

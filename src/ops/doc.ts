@@ -7,6 +7,7 @@ import { assertNoReservedFields, encodeId, injectReservedFields, stripReservedFi
 import type { OpContext } from './context.ts';
 import { mapDocResponse, upstreamQuery } from './doc-response.ts';
 import { objectBody } from './json-body.ts';
+import { registerIndex } from './register-index.ts';
 import { ensureSharedHome } from './shared-home.ts';
 import { clusterFor, explainTargets } from './targets.ts';
 import { callUpstream, readUpstreamJson, relayedUpstreamError } from './upstream-call.ts';
@@ -45,7 +46,7 @@ export async function indexDoc(ctx: OpContext): Promise<Reply> {
   if (target.placement === 'shared') doc = injectReservedFields(doc, ctx.scope.tenant, lindex, reserved);
   const create = ctx.endpoint.spec.name === 'doc_create' || ctx.endpoint.id === undefined;
   await ensureSharedHome(ctx, target);
-  await ctx.services.registry.register(ctx.scope.tenant, lindex);
+  await registerIndex(ctx, target);
   explainTargets(ctx, [target]);
   const res = await callUpstream(ctx, clusterFor(ctx, target), {
     method: 'PUT',

@@ -6,6 +6,7 @@ import { emptyReply, jsonReply, type Reply } from '../http/reply.ts';
 import { isReservedField, type ReservedFields, type Target } from '../tenancy/index.ts';
 import type { OpContext } from './context.ts';
 import { objectBody } from './json-body.ts';
+import { registerIndex, unregisterIndex } from './register-index.ts';
 import { ensureSharedIndex, putMapping, upstreamRefusal } from './shared-home.ts';
 import { clusterFor, explainTargets } from './targets.ts';
 import { callUpstream, mapUpstreamError, readUpstreamJson } from './upstream-call.ts';
@@ -50,7 +51,7 @@ export async function createIndex(ctx: OpContext): Promise<Reply> {
   explainTargets(ctx, [target]);
   if (target.placement === 'shared') await ensureSharedIndex(ctx, target, isObject(body.mappings) ? body.mappings : undefined);
   else await createDedicated(ctx, target, settings, body.mappings);
-  await ctx.services.registry.register(ctx.scope.tenant, lindex);
+  await registerIndex(ctx, target);
   return jsonReply(200, { acknowledged: true, shards_acknowledged: true, index: lindex });
 }
 
@@ -158,7 +159,7 @@ export async function deleteIndex(ctx: OpContext): Promise<Reply> {
       const res = await callUpstream(ctx, cluster, { method: 'DELETE', path: `/${encodeURIComponent(target.physicalIndex)}`, idempotent: false });
       await res.body.dump();
     }
-    await ctx.services.registry.unregister(ctx.scope.tenant, target.lindex);
+    await unregisterIndex(ctx, target.lindex);
   }
   return jsonReply(200, { acknowledged: true });
 }

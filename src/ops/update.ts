@@ -5,6 +5,7 @@ import { encodeId } from '../tenancy/index.ts';
 import type { OpContext } from './context.ts';
 import { mapDocResponse, upstreamQuery } from './doc-response.ts';
 import { objectBody } from './json-body.ts';
+import { registerIndex } from './register-index.ts';
 import { ensureSharedHome } from './shared-home.ts';
 import { clusterFor, explainTargets } from './targets.ts';
 import { checkDedicatedUpdate, sharedUpdateBody } from './update-body.ts';
@@ -18,7 +19,7 @@ export async function updateDoc(ctx: OpContext): Promise<Reply> {
   if (target.placement === 'shared') body = sharedUpdateBody(body, ctx.scope, lindex);
   else checkDedicatedUpdate(body, ctx.scope.reserved);
   await ensureSharedHome(ctx, target);
-  await ctx.services.registry.register(ctx.scope.tenant, lindex);
+  await registerIndex(ctx, target);
   explainTargets(ctx, [target]);
   const res = await callUpstream(ctx, clusterFor(ctx, target), {
     method: 'POST',

@@ -9,14 +9,14 @@ import { rejectionError } from '../batch/admission.ts';
 import { readBody } from '../http/body.ts';
 import { classify } from '../http/classify.ts';
 import { isAllowedParam, type EndpointSpec } from '../http/endpoints.ts';
-import { asClientError, forbidden, illegalArgument } from '../http/errors.ts';
+import { asClientError, forbidden, illegalArgument, unavailable } from '../http/errors.ts';
 import { errorReply, type Reply } from '../http/reply.ts';
 import type { ExplainRecord } from '../observe/explain.ts';
 import type { OpContext } from '../ops/context.ts';
 import type { Services } from '../ops/services.ts';
 import { OPS } from '../ops/table.ts';
 import { RequestScope } from '../resolve/request-scope.ts';
-import { ADMIN_PREFIX, handleAdmin } from './admin.ts';
+import { ADMIN_PREFIX, handleAdmin } from './admin/admin.ts';
 import { isLoopbackAddress } from './loopback.ts';
 import { handlePassthrough, isPassthrough } from './passthrough.ts';
 import { requestIdFor } from './request-id.ts';
@@ -63,10 +63,14 @@ interface Trace {
 async function tenantRequest(services: Services, req: IncomingMessage, url: URL, trace: Trace): Promise<Reply> {
   const { explain } = trace;
   const method = explain.method;
-  const principal = await services.auth.authenticate(req.headers, peerOf(req));
-  const binding = services.auth.bind(principal, tenantHeaderOf(req.headers));
+  // No verified control snapshot: nothing can be checked, so nothing is served (SPEC §5.5 not_ready).
+  const snapshot = services.control.snapshot();
+  if (snapshot === undefined) throw unavailable('control_store_unavailable', 'osproxy has not been able to read its control state yet; retry later', 1);
+  const principal = await snapshot.auth.authenticate(req.headers, peerOf(req));
+  const binding = snapshot.auth.bind(principal, tenantHeaderOf(req.headers));
   explain.principal = principal.id;
   explain.tenant = binding.tenant;
+  if (snapshot.tenant(binding.tenant)?.doc.state === 'suspended') throw forbidden('tenant_suspended', `tenant [${binding.tenant}] is suspended`);
   const endpoint = classify(method, url.pathname);
   explain.endpoint = endpoint.spec.name;
   checkParams(endpoint.spec, url.searchParams);
@@ -76,7 +80,7 @@ async function tenantRequest(services: Services, req: IncomingMessage, url: URL,
   const admitted = services.admission.tryAdmit(binding.tenant, endpoint.spec.batch === true);
   if (!admitted.admitted) throw rejectionError(admitted);
   trace.cleanups.push(() => admitted.release());
-  const scope = new RequestScope(services.snapshot(), binding, services.tenancy, endpoint);
+  const scope = new RequestScope(snapshot, binding, services.tenancy, endpoint);
   let cached: Buffer | undefined;
   const ctx: OpContext = {
     id: explain.request_id,
@@ -105,7 +109,7 @@ async function tenantRequest(services: Services, req: IncomingMessage, url: URL,
 async function replyFor(services: Services, req: IncomingMessage, url: URL, trace: Trace, ready: () => boolean): Promise<Reply> {
   const { explain } = trace;
   try {
-    if (url.pathname.startsWith(ADMIN_PREFIX)) return await handleAdmin(services, req, url.pathname, ready);
+    if (url.pathname.startsWith(ADMIN_PREFIX)) return await handleAdmin(services, req, url, ready());
     if (isPassthrough(services, url.pathname)) {
       explain.endpoint = 'passthrough';
       return await handlePassthrough(services, req, (ms) => (trace.upstreamMs += ms));

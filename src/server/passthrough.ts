@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { OsproxyError } from '../http/errors.ts';
 import { streamReply, type Reply } from '../http/reply.ts';
 import type { Services } from '../ops/services.ts';
-import { noteStreamedBytes } from '../stream/gc-pacer.ts';
+import { noteStreamedBytes } from '../core/gc.ts';
 
 /** Response headers worth relaying verbatim; hop-by-hop headers are the server's own business. */
 const RELAYED = ['content-type', 'content-length', 'content-encoding', 'warning'];

@@ -3,10 +3,8 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
-import { Authenticator, OperatorAuth } from '../auth/index.ts';
+import { OperatorAuth } from '../auth/index.ts';
 import { Admission } from '../batch/admission.ts';
-import { IndexRegistry } from '../control/index-registry.ts';
-import { ClusterRegistryStore } from '../control/registry-store.ts';
 import { ExplainRing } from '../observe/explain.ts';
 import { ProxyMetrics } from '../observe/metrics.ts';
 import { UpstreamCluster } from '../upstream/cluster.ts';
@@ -16,13 +14,19 @@ import { isLoopbackAddress } from './loopback.ts';
 import { InflightBudget } from '../http/body.ts';
 import { onClientError } from './send-reply.ts';
 import type { Services } from '../ops/services.ts';
-import { ControlSnapshot } from '../control/snapshot.ts';
+import { buildControlPlane } from './control-wiring.ts';
+import { diffConfig, type ConfigDiff } from './reconfigure.ts';
 import { MIN_CURSOR_KEY_BYTES } from '../config/schema.ts';
 import type { TenancySettings } from '../resolve/request-scope.ts';
 
+/** The services, plus applying a re-read configuration (SIGHUP). */
+export interface LiveServices extends Services {
+  reconfigure(next: OsproxyConfig): ConfigDiff;
+}
+
 export interface RunningProxy {
   urls: string[];
-  services: Services;
+  services: LiveServices;
   /** Stops accepting, drains in-flight requests for up to `drainMs`, then closes upstream pools. */
   close(drainMs?: number): Promise<void>;
 }
@@ -62,36 +66,47 @@ function tenancySettings(config: OsproxyConfig): TenancySettings {
   };
 }
 
-export async function buildServices(config: OsproxyConfig, log: Logger): Promise<Services> {
+export async function buildServices(config: OsproxyConfig, log: Logger): Promise<LiveServices> {
   const clusters = new Map(Object.entries(config.clusters).map(([id, c]) => [id, new UpstreamCluster(id, c)]));
   const budget = new InflightBudget(config.limits.max_inflight_bytes);
   const devOpen = config.auth.dev_open && config.listeners.every((l) => isLoopbackAddress(l.host) || l.host === 'localhost');
   if (config.auth.dev_open && !devOpen) log.warn('auth.dev_open is ignored: a listener is not on loopback');
   if (devOpen) log.warn('DEV MODE: open access on loopback — any caller may act as any configured tenant via x-osproxy-tenant');
-  const registry = new IndexRegistry(new ClusterRegistryStore(clusters.get('default') as UpstreamCluster));
-  try {
-    await registry.reload();
-  } catch (e) {
-    log.warn({ err: e }, 'the logical index registry could not be loaded yet; retrying in the background');
-  }
-  registry.startPolling(1_000, (e) => log.debug({ err: e }, 'registry reload failed; keeping the last good copy'));
-  const snapshot = new ControlSnapshot(config.tenants, registry, (tenant, lindex) =>
-    log.warn({ tenant, lindex }, 'dedicated index name is ambiguous across tenants; fix the index templates'));
+  const control = await buildControlPlane(config, clusters, log, devOpen);
+  await control.start();
   const metrics = new ProxyMetrics(() => clusters.values(), () => budget.inUse);
-  const admission = new Admission(config.admission, { registry: metrics.registry, tenantLabelLimit: config.metrics.tenant_label_limit });
+  metrics.watchControlSnapshot(() => control.snapshotAgeMs / 1000, control.reads);
+  const admission = new Admission(config.admission, {
+    registry: metrics.registry,
+    tenantLabelLimit: config.metrics.tenant_label_limit,
+    overridesOf: (tenant) => control.snapshot()?.tenant(tenant)?.doc.admission,
+  });
+  const live = { config, operators: new OperatorAuth(config.operators) };
   return {
-    config,
+    get config() {
+      return live.config;
+    },
+    get operators() {
+      return live.operators;
+    },
+    reconfigure(next: OsproxyConfig): ConfigDiff {
+      const diff = diffConfig(live.config, next);
+      live.operators = new OperatorAuth(diff.live.operators);
+      live.config = diff.live;
+      log.level = diff.live.log_level;
+      budget.limit = diff.live.limits.max_inflight_bytes;
+      admission.reconfigure(diff.live.admission);
+      return diff;
+    },
     tenancy: tenancySettings(config),
     clusters,
-    registry,
-    snapshot: () => snapshot,
-    auth: await Authenticator.create({ tenants: config.tenants, jwt: config.auth.jwt, devOpen }),
-    operators: new OperatorAuth(config.operators),
+    control,
     metrics,
     explain: new ExplainRing(),
     budget,
     admission,
     log,
+    audit: log.child({}, { level: log.level === 'silent' ? 'silent' : 'info' }),
   };
 }
 
@@ -127,7 +142,7 @@ export async function startProxy(config: OsproxyConfig, opts: { log?: Logger } =
       await closed;
       clearTimeout(timer);
       clearInterval(sweeper);
-      services.registry.stopPolling();
+      await services.control.stop();
       await Promise.all([...services.clusters.values()].map((c) => c.close()));
     },
   };

@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Logger } from 'pino';
 import { errorBody, OsproxyError } from '../http/errors.ts';
 import type { Reply } from '../http/reply.ts';
-import { noteStreamedBytes } from '../stream/gc-pacer.ts';
+import { noteStreamedBytes } from '../core/gc.ts';
 import { requestIdFor } from './request-id.ts';
 
 export interface SendOptions {

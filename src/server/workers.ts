@@ -2,7 +2,8 @@ import cluster, { type Worker } from 'node:cluster';
 import { answerMetricsRequests, useClusterMetrics } from '../observe/cluster-metrics.ts';
 import type { OsproxyConfig } from '../config/schema.ts';
 import { startProxy, type RunningProxy } from './proxy-server.ts';
-import { relayRegistryChanges, shareRegistryChanges } from './registry-sync.ts';
+import { relayControlChanges, shareControlChanges } from './control-sync.ts';
+import { reloadOnSighup } from './reconfigure.ts';
 
 /*
  * `osproxy serve --workers N`: one primary process forks N workers (node:cluster), each running
@@ -43,7 +44,7 @@ export function isProxyWorker(): boolean {
  * URLs to the primary and drains (proxy.close) on SIGTERM/SIGINT, which is how the primary
  * stops it. A startup failure rejects; the caller exits non-zero and the primary gives up.
  */
-export async function runWorker(config: OsproxyConfig): Promise<void> {
+export async function runWorker(config: OsproxyConfig, reload: () => OsproxyConfig): Promise<void> {
   let proxy: RunningProxy | undefined = undefined;
   let stopping = false;
   const stop = (): void => {
@@ -60,7 +61,8 @@ export async function runWorker(config: OsproxyConfig): Promise<void> {
   process.on('SIGINT', stop);
   proxy = await startProxy(config);
   useClusterMetrics(proxy.services.metrics);
-  shareRegistryChanges(proxy.services.registry);
+  shareControlChanges(proxy.services.control);
+  reloadOnSighup(proxy, reload);
   const message: ListeningMessage = { type: LISTENING, urls: proxy.urls };
   process.send?.(message);
 }
@@ -87,9 +89,14 @@ class Primary {
     // the address line (see relay); stderr goes straight to ours.
     cluster.setupPrimary({ stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
     answerMetricsRequests(() => [...this.listening.keys()]);
-    relayRegistryChanges();
+    relayControlChanges();
     cluster.on('message', (w: Worker, m: unknown) => this.onMessage(w, m));
     cluster.on('exit', (w: Worker, code: number | null, signal: string | null) => this.onExit(w, code, signal));
+    // SIGHUP re-reads the configuration in every worker (each applies its live parts itself); only
+    // listening workers have their handler installed: a booting one reads the file anyway.
+    process.on('SIGHUP', () => {
+      for (const w of this.listening.keys()) w.process.kill('SIGHUP');
+    });
     process.on('SIGTERM', () => this.stop(0));
     process.on('SIGINT', () => this.stop(0));
     for (let i = 0; i < this.size; i++) this.fork();

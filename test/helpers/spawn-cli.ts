@@ -19,10 +19,15 @@ export async function spawnCli(args: string[], nodeFlags: string[] = [], env: Re
   const address = await new Promise<Record<string, unknown>>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`osproxy ${args[0]} did not start in 30s`)), 30_000);
     child.once('exit', (code) => reject(new Error(`osproxy ${args[0]} exited early with ${code}`)));
-    lines.once('line', (line) => {
+    // Log lines (pino JSON with a `level`) may come first; the address line is the first other one.
+    const onLine = (line: string): void => {
+      const parsed = JSON.parse(line) as Record<string, unknown>;
+      if ('level' in parsed) return;
       clearTimeout(timer);
-      resolve(JSON.parse(line) as Record<string, unknown>);
-    });
+      lines.off('line', onLine);
+      resolve(parsed);
+    };
+    lines.on('line', onLine);
   });
   return { child, address, exited };
 }

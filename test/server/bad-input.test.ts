@@ -444,6 +444,8 @@ describe('an upstream that is down', () => {
     const config = parseConfig({
       listeners: [{ host: '127.0.0.1', port: 0 }],
       clusters: { default: { url: `http://127.0.0.1:${port}`, retries: 0, connect_timeout_ms: 1_000, breaker: { failure_threshold: 3, reset_ms: 1_000 } } },
+      // The data cluster is what is down here; the control state is this instance's own.
+      control: { store: 'memory' },
       tenants: { acme: { principals: [{ name: 'acme-test', token_sha256: hashToken('acme-token') }] } },
     });
     proxy = await startProxy(config, { log: pino({ level: 'silent' }) });

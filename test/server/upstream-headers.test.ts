@@ -27,6 +27,8 @@ describe('the client Authorization is never forwarded; the cluster credentials a
       parseConfig({
         listeners: [{ host: '127.0.0.1', port: 0 }],
         clusters: { default: { url: `http://127.0.0.1:${port}`, auth: { username: 'svc', password: 'cluster-secret' } } },
+        // A recording stub is no fleet store: the control state stays in this process.
+        control: { store: 'memory' },
         tenants: { acme: { principals: [{ token_sha256: hashToken('client-secret-token') }] } },
       }),
       { log: pino({ level: 'silent' }) },
