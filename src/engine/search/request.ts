@@ -44,7 +44,8 @@ const KNOWN_KEYS = new Set([
   'suggest', 'rescore', 'pit', 'include_named_queries_score', 'search_pipeline', 'verbose_pipeline',
 ]);
 
-function tokenName(v: Json): string {
+/** The XContent token a JSON value starts with, as parser messages name it. */
+export function tokenName(v: Json): string {
   if (Array.isArray(v)) return 'START_ARRAY';
   if (isObject(v)) return 'START_OBJECT';
   if (typeof v === 'string') return 'VALUE_STRING';
