@@ -339,11 +339,14 @@ describe('composite aggregation', () => {
       await illegalArgument({ c: { composite: { sources: [{ a: { terms: { field: 'color', missing_order: 'last' } } }] } } }, 'missing_order require missing_bucket is true');
     });
 
-    it('refuses scripts plainly (the engine has no aggregation scripts)', async () => {
+    it('refuses scripts and geotile_grid plainly (the engine aggregates neither scripts nor geo fields)', async () => {
       const body = await failure({ c: { composite: { sources: [{ a: { terms: { script: { source: "doc['size'].value" } } } }] } } });
       assert.equal(body.status, 400);
       assert.equal(body.error.type, 'illegal_argument_exception');
       assert.match(body.error.reason, /scripts in composite sources are not supported/);
+      const geo = await failure({ c: { composite: { sources: [{ g: { geotile_grid: { field: 'loc' } } }] } } });
+      assert.deepEqual([geo.status, geo.error.type], [400, 'illegal_argument_exception']);
+      assert.match(geo.error.reason, /\[geotile_grid\] composite sources are not supported/);
     });
 
     it('refuses composite under a parent aggregation', async () => {

@@ -52,8 +52,8 @@ function wrapField(parser: string, field: string, e: unknown): EngineError {
   return xcontent(`[${parser}] failed to parse field [${field}]`, e);
 }
 
-function refuseScript(): EngineError {
-  const e = new EngineError(400, 'illegal_argument_exception', 'scripts in composite sources are not supported by this engine: use [field]');
+function refusal(reason: string): EngineError {
+  const e = new EngineError(400, 'illegal_argument_exception', reason);
   refusals.add(e);
   return e;
 }
@@ -124,7 +124,7 @@ function parseSourceBody(name: string, type: SourceType, body: JsonObject): Comp
     const valueType = FIELDS[type][key];
     if (valueType === undefined) throw xcontent(`[${type}] unknown field [${key}]`);
     if (!TOKENS[valueType].includes(tokenName(v))) throw xcontent(`[${type}] ${key} doesn't support values of type: ${tokenName(v)}`);
-    if (key === 'script') throw refuseScript();
+    if (key === 'script') throw refusal('scripts in composite sources are not supported by this engine: use [field]');
     try {
       applyField(spec, key, v);
     } catch (e) {
@@ -163,6 +163,8 @@ function parseSource(entry: Json): CompositeSourceSpec {
   if (types.length === 0) throw expecting('FIELD_NAME', 'END_OBJECT');
   const body = def[types[0]];
   if (!isObject(body)) throw expecting('START_OBJECT', tokenName(body));
+  // OpenSearch has geotile_grid sources too; this engine does not aggregate geo fields.
+  if (types[0] === 'geotile_grid') throw refusal('[geotile_grid] composite sources are not supported by this engine');
   if (!isSourceType(types[0])) throw parsing(`invalid source type: ${types[0]}`);
   const spec = parseSourceBody(names[0], types[0], body);
   if (types.length > 1) throw strayToken(def[types[1]], types.length > 2);
