@@ -85,12 +85,19 @@ export const ConfigSchema = z
       .default({ dev_open: false }),
     tenancy: z
       .strictObject({
-        reserved_fields: z.strictObject({ tenant: z.string().default('_tenant'), lindex: z.string().default('_lindex') }).default({ tenant: '_tenant', lindex: '_lindex' }),
+        /** Fields osproxy adds to every document in shared placement; clients may never set them. */
+        reserved_fields: z
+          .strictObject({ tenant: z.string().default('_tenant'), lindex: z.string().default('_lindex'), id: z.string().default('_lid') })
+          .prefault({}),
         stored_script_allowlist: z.array(z.string()).default([]),
         /** HMAC key (base64, ≥ 32 bytes) sealing scroll and PIT ids; shared by the fleet. */
         cursor_key_b64: CursorKeySchema.optional(),
+        /** Fields (as OpenSearch counts them) one logical index may have in shared placement. */
+        field_quota_per_index: z.number().int().min(10).max(100_000).default(500),
+        /** `index.mapping.total_fields.limit` of the shared indexes osproxy creates; logical indexes are placed so no shared index can reach it. */
+        shared_total_fields_limit: z.number().int().min(1_000).max(1_000_000).default(10_000),
       })
-      .default({ reserved_fields: { tenant: '_tenant', lindex: '_lindex' }, stored_script_allowlist: [] }),
+      .prefault({}),
     limits: z
       .strictObject({
         max_body_bytes: z.number().int().min(1024).default(8 * MiB),

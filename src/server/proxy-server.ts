@@ -56,10 +56,12 @@ async function listen(server: Server, l: ListenerConfig): Promise<string> {
 }
 
 function tenancySettings(config: OsproxyConfig): TenancySettings {
-  const { reserved_fields, stored_script_allowlist, cursor_key_b64 } = config.tenancy;
+  const { reserved_fields, stored_script_allowlist, cursor_key_b64, field_quota_per_index, shared_total_fields_limit } = config.tenancy;
   const key = cursor_key_b64 === undefined ? undefined : Buffer.from(cursor_key_b64, 'base64');
   return {
     reserved: reserved_fields,
+    fieldQuota: field_quota_per_index,
+    sharedFieldsLimit: shared_total_fields_limit,
     storedScriptAllowlist: new Set(stored_script_allowlist),
     // Validated at load (schema); the length check keeps a hand-built config from sealing with a weak key.
     cursorKey: key !== undefined && key.length >= MIN_CURSOR_KEY_BYTES ? key : undefined,
