@@ -3,7 +3,7 @@
  * names an instance, the operator token comes from `--token` or OSPROXY_ADMIN_TOKEN. Failures
  * print one line — the status and the reason the API gave — and exit 1 (2 for usage mistakes).
  */
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { request } from 'undici';
 
 export interface AdminOptions {
@@ -19,6 +19,14 @@ export class AdminCliError extends Error {
   ) {
     super(message);
   }
+}
+
+/** A placement as the CLI names it: `shared`, `index` or `cluster:NAME`. */
+export function placementOf(value: string): Record<string, string> {
+  if (value === 'shared' || value === 'index') return { kind: value };
+  const m = /^cluster:([A-Za-z0-9_-]+)$/.exec(value);
+  if (m !== null) return { kind: 'cluster', cluster: m[1] };
+  throw new InvalidArgumentError('must be shared, index or cluster:NAME');
 }
 
 /** Adds `--url`, `--token` and `--json` to a command. */

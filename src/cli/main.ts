@@ -6,6 +6,7 @@ import { tokenCommand } from './token.ts';
 import { serveCommand } from './serve.ts';
 import { benchCommand } from '../bench/cli.ts';
 import { instancesCommand, tenantCommand } from './tenant.ts';
+import { migrateCommand } from './migrate.ts';
 
 const program = new Command()
   .name('osproxy')
@@ -20,5 +21,6 @@ program.addCommand(tokenCommand());
 program.addCommand(benchCommand());
 program.addCommand(tenantCommand());
 program.addCommand(instancesCommand());
+program.addCommand(migrateCommand());
 
 await program.parseAsync(process.argv);

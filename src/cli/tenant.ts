@@ -4,10 +4,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { hashToken } from '../auth/index.ts';
-import { AdminCliError, adminCall, runAdmin, table, withAdminOptions, type AdminOptions } from './admin-client.ts';
+import { AdminCliError, adminCall, placementOf, runAdmin, table, withAdminOptions, type AdminOptions } from './admin-client.ts';
 
 interface TenantView {
   id: string;
@@ -16,13 +16,6 @@ interface TenantView {
   placement: { kind: string; cluster?: string };
   indices: Record<string, unknown>;
   principals: { name?: string; roles: string[] }[];
-}
-
-function placementOf(value: string): Record<string, string> {
-  if (value === 'shared' || value === 'index') return { kind: value };
-  const m = /^cluster:([A-Za-z0-9_-]+)$/.exec(value);
-  if (m !== null) return { kind: 'cluster', cluster: m[1] };
-  throw new InvalidArgumentError('must be shared, index or cluster:NAME');
 }
 
 function readEntries(file: string): unknown {

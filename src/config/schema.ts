@@ -66,6 +66,15 @@ export const ControlSchema = z
     stale_after_ms: z.number().int().min(100).default(5_000),
     /** Every this often the whole store is read again (changes are read by _seq_no in between). */
     full_read_ms: z.number().int().min(1_000).default(60_000),
+    /**
+     * An instance whose snapshot is older than this refuses writes (503, retryable): a migration's
+     * cutover may then count it as fenced, so no two placements ever accept writes at once.
+     */
+    write_fence_ms: z.number().int().min(1_000).default(30_000),
+    /** A migration's driver holds its lease this long without renewing it (another instance then takes over). */
+    migration_lease_ms: z.number().int().min(500).default(10_000),
+    /** After a migration completes, its source is removed no sooner than this (open scrolls and PITs on it expire first). */
+    migration_cleanup_grace_ms: z.number().int().min(0).default(24 * 3_600_000),
   })
   .prefault({});
 export type ControlConfig = z.infer<typeof ControlSchema>;
@@ -87,7 +96,7 @@ export const ConfigSchema = z
       .strictObject({
         /** Fields osproxy adds to every document in shared placement; clients may never set them. */
         reserved_fields: z
-          .strictObject({ tenant: z.string().default('_tenant'), lindex: z.string().default('_lindex'), id: z.string().default('_lid') })
+          .strictObject({ tenant: z.string().default('_tenant'), lindex: z.string().default('_lindex'), id: z.string().default('_lid'), epoch: z.string().default('_epoch') })
           .prefault({}),
         stored_script_allowlist: z.array(z.string()).default([]),
         /** HMAC key (base64, ≥ 32 bytes) sealing scroll and PIT ids; shared by the fleet. */

@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { collectNow } from '../core/gc.ts';
 import type { TenantConfig } from '../config/tenant-schema.ts';
 import type { ControlConfig } from '../config/schema.ts';
-import { IndexDocSchema, indexKey, type DocKind, type DocWrite, type IndexDoc, type InstanceDoc, type StoredDoc } from './documents.ts';
+import { IndexDocSchema, indexKey, type DocKind, type DocWrite, type IndexDoc, type InstanceCursor, type InstanceDoc, type StoredDoc } from './documents.ts';
 import { StoreConflict, StoreUnavailable, type FleetStore } from './fleet-store.ts';
 import { applyDocs, asJson, snapshotDocs, SnapshotBuilder, type BuildHooks } from './snapshot-builder.ts';
 import type { ControlSnapshot } from './snapshot.ts';
@@ -67,6 +67,7 @@ export interface ReadStats {
 function knows(s: ControlSnapshot, d: StoredDoc): boolean {
   if (s.tombstones.has(`${d.kind}:${d.key}`)) return true;
   if (d.kind === 'tenant') return s.hasTenant(d.key);
+  if (d.kind === 'migration') return s.migrations.has(d.key);
   const slash = d.key.indexOf('/');
   return d.kind === 'index' && s.hasIndex(d.key.slice(0, slash), d.key.slice(slash + 1));
 }
@@ -80,6 +81,7 @@ export class ControlPlane {
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly listeners: ((docs: StoredDoc[]) => void)[] = [];
   private polling: Promise<void> | undefined;
+  private cursorReport: () => InstanceCursor[] = () => [];
   private readonly hooks: BuildHooks;
   private readonly badDocs = new Set<string>();
   /** Checkpoints of recent reads, oldest first: where the next change read starts (see VISIBILITY_LAG_MS). */
@@ -350,9 +352,17 @@ export class ControlPlane {
     await this.mutate('index', indexKey(tenant, lindex), (doc) => (doc === undefined || doc.deleted ? undefined : { ...doc, deleted: true }));
   }
 
+  /** What the heartbeat reports of this instance's open cursors (the request path knows them). */
+  reportCursors(report: () => InstanceCursor[]): void {
+    this.cursorReport = report;
+  }
+
   private async heartbeat(): Promise<void> {
     const { instance } = this.opts;
-    const body: InstanceDoc = { id: instance.id, version: instance.version, started_at: instance.startedAt, last_seen: Date.now(), snapshot: this.current?.checkpoint ?? -1, pid: instance.pid, host: instance.host };
+    const body: InstanceDoc = {
+      id: instance.id, version: instance.version, started_at: instance.startedAt, last_seen: Date.now(),
+      snapshot: this.current?.checkpoint ?? -1, pid: instance.pid, host: instance.host, cursors: this.cursorReport(),
+    };
     try {
       this.applyLocal([await this.opts.store.put({ kind: 'instance', key: instance.id, deleted: false, body: asJson(body) })]);
     } catch (e) {

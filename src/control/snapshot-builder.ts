@@ -5,9 +5,9 @@
  */
 import type { Authenticator } from '../auth/index.ts';
 import type { JsonObject } from '../core/json.ts';
-import { docId, IndexDocSchema, indexKey, InstanceDocSchema, TenantDocSchema, type EntryVersion, type IndexDoc, type StoredDoc } from './documents.ts';
+import { docId, IndexDocSchema, indexKey, InstanceDocSchema, MigrationDocSchema, TenantDocSchema, type EntryVersion, type IndexDoc, type StoredDoc } from './documents.ts';
 import type { StoreRead } from './fleet-store.ts';
-import { ControlSnapshot, type InstanceEntry } from './snapshot.ts';
+import { ControlSnapshot, type InstanceEntry, type MigrationEntry } from './snapshot.ts';
 import type { Interner } from './interner.ts';
 import { TenancyView, type IndexEntry, type TenantEntry } from './tenancy-view.ts';
 
@@ -25,6 +25,7 @@ interface Working {
   tenants?: Map<string, TenantEntry>;
   indexes?: Map<string, ReadonlyMap<string, IndexEntry>>;
   instances?: Map<string, InstanceEntry>;
+  migrations?: Map<string, MigrationEntry>;
   tombstones?: Map<string, StoredDoc>;
   /** Tenants whose index map was copied already in this round. */
   copiedIndexMaps: Set<string>;
@@ -35,6 +36,7 @@ function appliedSeqNo(prev: ControlSnapshot, doc: StoredDoc): number {
   const tomb = prev.tombstones.get(id)?.seqNo ?? -1;
   if (doc.kind === 'tenant') return Math.max(tomb, prev.tenancy.tenants.get(doc.key)?.seqNo ?? -1);
   if (doc.kind === 'instance') return Math.max(tomb, prev.instances.get(doc.key)?.seqNo ?? -1);
+  if (doc.kind === 'migration') return Math.max(tomb, prev.migrations.get(doc.key)?.seqNo ?? -1);
   const slash = doc.key.indexOf('/');
   const entry = prev.tenancy.index(doc.key.slice(0, slash), doc.key.slice(slash + 1));
   return Math.max(tomb, entry?.seqNo ?? -1);
@@ -66,6 +68,10 @@ class Round {
     return (this.w.instances ??= new Map(this.prev?.instances));
   }
 
+  private migrations(): Map<string, MigrationEntry> {
+    return (this.w.migrations ??= new Map(this.prev?.migrations));
+  }
+
   private tombstones(): Map<string, StoredDoc> {
     return (this.w.tombstones ??= new Map(this.prev?.tombstones));
   }
@@ -82,6 +88,7 @@ class Round {
   private remove(doc: StoredDoc): void {
     if (doc.kind === 'tenant' && (this.w.tenants ?? this.prev?.tenancy.tenants)?.has(doc.key)) this.tenants().delete(doc.key);
     if (doc.kind === 'instance' && (this.w.instances ?? this.prev?.instances)?.has(doc.key)) this.instances().delete(doc.key);
+    if (doc.kind === 'migration' && (this.w.migrations ?? this.prev?.migrations)?.has(doc.key)) this.migrations().delete(doc.key);
     if (doc.kind === 'index') {
       const slash = doc.key.indexOf('/');
       const tenant = doc.key.slice(0, slash);
@@ -109,9 +116,14 @@ class Round {
       // One literal of a fixed shape: V8 keeps such objects small (a spread can leave them in dictionary mode).
       const entry: IndexEntry = {
         tenant: d.tenant, name: d.name, placement: d.placement, epoch: d.epoch, created_at: d.created_at, layout: d.layout, home: d.home,
-        incarnation: d.incarnation, mapping: d.mapping, seqNo: doc.seqNo, primaryTerm: doc.primaryTerm, updatedAt: doc.updatedAt,
+        incarnation: d.incarnation, mapping: d.mapping, fenced: d.fenced, stamp_epoch: d.stamp_epoch, previous: d.previous,
+        seqNo: doc.seqNo, primaryTerm: doc.primaryTerm, updatedAt: doc.updatedAt,
       };
       this.indexMap(d.tenant).set(d.name, entry);
+    } else if (doc.kind === 'migration') {
+      const parsed = MigrationDocSchema.safeParse(doc.body);
+      if (!parsed.success || indexKey(parsed.data.tenant, parsed.data.index) !== doc.key) return this.hooks.onBadDoc(doc, 'not a migration document');
+      this.migrations().set(doc.key, { doc: parsed.data, seqNo: doc.seqNo, primaryTerm: doc.primaryTerm, updatedAt: doc.updatedAt });
     } else {
       const parsed = InstanceDocSchema.safeParse(doc.body);
       if (!parsed.success) return this.hooks.onBadDoc(doc, 'not an instance document');
@@ -136,6 +148,7 @@ class Round {
       incarnation,
       tenancy,
       instances: this.w.instances ?? prev?.instances ?? new Map(),
+      migrations: this.w.migrations ?? prev?.migrations ?? new Map(),
       tombstones: this.w.tombstones ?? prev?.tombstones ?? new Map(),
     });
   }
@@ -194,6 +207,7 @@ export function snapshotDocs(s: ControlSnapshot): StoredDoc[] {
       out.push({ kind: 'index', key: indexKey(e.tenant, e.name), body: asJson(body), ...at(e) });
     }
   }
+  for (const [key, m] of s.migrations) out.push({ kind: 'migration', key, body: asJson(m.doc), ...at(m) });
   out.push(...s.tombstones.values());
   return out;
 }

@@ -6,12 +6,16 @@
 import type { Authenticator } from '../auth/index.ts';
 import type { PlacementConfig } from '../config/tenant-schema.ts';
 import type { Target } from '../tenancy/index.ts';
-import type { InstanceDoc, StoredDoc } from './documents.ts';
+import type { EntryVersion, InstanceDoc, MigrationDoc, StoredDoc } from './documents.ts';
 import type { IndexEntry, TenancyView, TenantEntry } from './tenancy-view.ts';
 
 export interface InstanceEntry {
   readonly doc: InstanceDoc;
   readonly seqNo: number;
+}
+
+export interface MigrationEntry extends EntryVersion {
+  readonly doc: MigrationDoc;
 }
 
 export interface SnapshotParts {
@@ -21,6 +25,8 @@ export interface SnapshotParts {
   incarnation: string;
   tenancy: TenancyView;
   instances: ReadonlyMap<string, InstanceEntry>;
+  /** Migrations by `tenant/index` (the current or last one of each logical index). */
+  migrations: ReadonlyMap<string, MigrationEntry>;
   /** Deleted documents by id (kept so that a repair or a re-assertion never resurrects them). */
   tombstones: ReadonlyMap<string, StoredDoc>;
 }
@@ -30,6 +36,7 @@ export class ControlSnapshot {
   readonly incarnation: string;
   readonly tenancy: TenancyView;
   readonly instances: ReadonlyMap<string, InstanceEntry>;
+  readonly migrations: ReadonlyMap<string, MigrationEntry>;
   readonly tombstones: ReadonlyMap<string, StoredDoc>;
 
   constructor(parts: SnapshotParts) {
@@ -37,6 +44,7 @@ export class ControlSnapshot {
     this.incarnation = parts.incarnation;
     this.tenancy = parts.tenancy;
     this.instances = parts.instances;
+    this.migrations = parts.migrations;
     this.tombstones = parts.tombstones;
   }
 
@@ -62,6 +70,16 @@ export class ControlSnapshot {
 
   target(tenant: string, lindex: string): Target {
     return this.tenancy.target(tenant, lindex);
+  }
+
+  /** Where the logical index lived before its last migration (its open cursors may still read there). */
+  previousTarget(tenant: string, lindex: string): Target | undefined {
+    return this.tenancy.previousTarget(tenant, lindex);
+  }
+
+  /** The migration of a logical index (current or last), if any. */
+  migration(tenant: string, lindex: string): MigrationEntry | undefined {
+    return this.migrations.get(`${tenant}/${lindex}`);
   }
 
   indexes(tenant: string): readonly string[] {

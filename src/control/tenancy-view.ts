@@ -10,7 +10,7 @@ import type { Json } from '../core/json.ts';
 import { couldRender, DEFAULT_CLUSTER, DEFAULT_TEMPLATES, resolveTarget, type PlacementInput, type Target } from '../tenancy/index.ts';
 import { countFields, fromStored } from '../tenancy/mapping/logical-mapping.ts';
 import { namerFor } from '../tenancy/mapping/physical-names.ts';
-import type { EntryVersion, IndexDoc, TenantDoc } from './documents.ts';
+import type { EntryVersion, IndexDoc, Location, TenantDoc } from './documents.ts';
 
 /** A document's body and version, in one object (tens of thousands of them are kept). */
 interface Entry<D> extends EntryVersion {
@@ -29,12 +29,22 @@ const MAX_PENDING_TARGETS = 10_000;
 
 /**
  * A shared index of layout 1 lives in the home its document names and keeps per-tenant fields;
- * other entries are as their placement renders them.
+ * other locations are as their placement renders them.
  */
-function withFields(target: Target, entry: IndexEntry): Target {
-  if (target.placement !== 'shared' || entry.layout !== 1 || entry.home === undefined || entry.incarnation === undefined) return target;
-  const fields = { mapping: fromStored(entry.mapping as Json | undefined), namer: namerFor(entry.tenant) };
-  return { ...target, physicalIndex: entry.home, fields };
+export function located(target: Target, loc: Location, mapping: Json | undefined, tenant: string): Target {
+  if (target.placement !== 'shared' || loc.layout !== 1 || loc.home === undefined || loc.incarnation === undefined) return target;
+  return { ...target, physicalIndex: loc.home, fields: { mapping: fromStored(mapping), namer: namerFor(tenant) } };
+}
+
+/** The target of a logical index at a location (a migration's source or target). */
+export function targetAt(tenant: string, lindex: string, loc: Location, mapping: Json | undefined): Target {
+  return located(resolveTarget(tenant, lindex, loc.placement), loc, mapping, tenant);
+}
+
+/** The target of an existing logical index: its location plus what writes need (epoch, fence). */
+function entryTarget(base: Target, entry: IndexEntry): Target {
+  const target = located(base, entry, entry.mapping as Json | undefined, entry.tenant);
+  return { ...target, epoch: entry.epoch, fenced: entry.fenced === true, stampEpoch: target.placement === 'shared' || entry.stamp_epoch === true };
 }
 
 export class TenancyView {
@@ -73,7 +83,7 @@ export class TenancyView {
     const entry = this.index(tenant, lindex);
     if (entry !== undefined) {
       let target = this.targets.get(entry);
-      if (target === undefined) this.targets.set(entry, (target = withFields(this.checked(tenant, lindex, entry.placement), entry)));
+      if (target === undefined) this.targets.set(entry, (target = entryTarget(this.checked(tenant, lindex, entry.placement), entry)));
       return target;
     }
     const key = `${tenant}\0${lindex}`;
@@ -84,6 +94,17 @@ export class TenancyView {
       this.pending.set(key, target);
     }
     return target;
+  }
+
+  /**
+   * Where the logical index lived before its last migration, while that copy may still be read
+   * (open scrolls and PITs there keep working until the migration removes it).
+   */
+  previousTarget(tenant: string, lindex: string): Target | undefined {
+    const entry = this.index(tenant, lindex);
+    if (entry?.previous === undefined) return undefined;
+    const base = resolveTarget(tenant, lindex, entry.previous.placement);
+    return located(base, entry.previous, entry.mapping as Json | undefined, tenant);
   }
 
   /** The field counts of the logical indexes (layout 1) living in one shared index, found once per view. */

@@ -53,6 +53,22 @@ export class ProxyMetrics {
   }
 
   /** Snapshot age, and how much each kind of fleet store read returned (change reads must stay small). */
+  /** `osproxy_migrations{state}`: the fleet's migrations by state, from the control snapshot. */
+  watchMigrations(migrations: () => Iterable<{ doc: { state: string } }>): void {
+    new Gauge({
+      name: 'osproxy_migrations',
+      help: 'Migrations of logical indexes in the fleet store, by state',
+      labelNames: ['state'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        const counts = new Map<string, number>();
+        for (const m of migrations()) counts.set(m.doc.state, (counts.get(m.doc.state) ?? 0) + 1);
+        for (const [state, n] of counts) this.set({ state }, n);
+      },
+    });
+  }
+
   watchControlSnapshot(ageSeconds: () => number, reads: { full: number; changes: number; fullDocs: number; changeDocs: number }): void {
     const registers = [this.registry];
     new Counter({

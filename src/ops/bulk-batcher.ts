@@ -13,6 +13,7 @@ import { ensureSharedHome } from './shared-home.ts';
 import { itemError, mapItem, type Item } from './bulk-parse.ts';
 import { clusterFor } from './targets.ts';
 import { callUpstream, readUpstreamJson } from './upstream-call.ts';
+import { writeRefusal } from './write-fence.ts';
 
 export interface BatchLimits {
   docs: number;
@@ -26,6 +27,8 @@ interface Batch {
   positions: number[];
   /** The batch's NDJSON as bytes (off the JS heap: line strings die young, see bulk-memory test). */
   chunks: Buffer[];
+  /** How many of `chunks` each item has (its lines and their newlines). */
+  itemChunks: number[];
   bytes: number;
 }
 
@@ -61,7 +64,7 @@ export class BulkBatcher {
     const key = `${target.cluster}\u0000${target.physicalIndex}`;
     let batch = this.batches.get(key);
     if (batch === undefined) {
-      batch = { target, items: [], positions: [], chunks: [], bytes: 0 };
+      batch = { target, items: [], positions: [], chunks: [], itemChunks: [], bytes: 0 };
       this.batches.set(key, batch);
     }
     for (const line of item.lines ?? []) {
@@ -69,6 +72,7 @@ export class BulkBatcher {
       batch.chunks.push(bytes, NL);
       batch.bytes += bytes.length + 1;
     }
+    batch.itemChunks.push((item.lines?.length ?? 0) * 2);
     item.lines = undefined;
     batch.items.push(item);
     batch.positions.push(pos);
@@ -109,10 +113,36 @@ export class BulkBatcher {
     await home;
   }
 
-  private async send(batch: Batch): Promise<void> {
+  /**
+   * Items whose index a migration's cutover fenced (or moved) since they were prepared fail with
+   * the retryable `stale_epoch`, checked right before the batch is sent; the rest are sent.
+   */
+  private withoutFenced(batch: Batch): Batch {
+    const refusals = batch.items.map((item) => writeRefusal(this.ctx, item.target as Target));
+    if (refusals.every((r) => r === undefined)) return batch;
+    const kept: Batch = { target: batch.target, items: [], positions: [], chunks: [], itemChunks: [], bytes: 0 };
+    let at = 0;
+    batch.items.forEach((item, i) => {
+      const chunks = batch.chunks.slice(at, at + batch.itemChunks[i]);
+      at += batch.itemChunks[i];
+      const refusal = refusals[i];
+      if (refusal !== undefined) return this.onResult(batch.positions[i], itemError(item, refusal, this.ctx.id));
+      kept.items.push(item);
+      kept.positions.push(batch.positions[i]);
+      kept.chunks.push(...chunks);
+      kept.itemChunks.push(chunks.length);
+      kept.bytes += chunks.reduce((n, c) => n + c.length, 0);
+    });
+    return kept;
+  }
+
+  private async send(whole: Batch): Promise<void> {
     const ctx = this.ctx;
+    let batch = whole;
     try {
       await this.prepare(batch);
+      batch = this.withoutFenced(whole);
+      if (batch.items.length === 0) return;
       const body = Buffer.concat(batch.chunks, batch.bytes);
       batch.chunks = [];
       const res = await callUpstream(ctx, clusterFor(ctx, batch.target), { method: 'POST', path: '/_bulk', query: this.query, body, idempotent: false });

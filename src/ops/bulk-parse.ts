@@ -7,7 +7,7 @@ import { tenantSource } from './doc-response.ts';
 import type { OpContext } from './context.ts';
 import { registerIndex } from './register-index.ts';
 import { physicalDocumentText } from './tenant-fields.ts';
-import { checkDedicatedUpdate, checkSharedUpdate, sharedUpdateBody } from './update-body.ts';
+import { checkDedicatedUpdate, checkSharedUpdate, sharedUpdateBody, stampDedicatedUpdate } from './update-body.ts';
 import { mapUpstreamError } from './upstream-call.ts';
 
 export const ACTIONS = ['index', 'create', 'update', 'delete'] as const;
@@ -113,7 +113,8 @@ function checkedDoc(ctx: OpContext, action: Action, raw: string, placement: Targ
 
 /** The document line as sent: dedicated placements forward it as it is. */
 async function physicalLine(ctx: OpContext, action: Action, raw: string, doc: JsonObject, target: Target, id: string, targets: BulkTargets): Promise<string> {
-  if (target.placement !== 'shared') return raw;
+  if (target.placement !== 'shared' && target.stampEpoch !== true) return raw;
+  if (target.placement !== 'shared' && action === 'update') return JSON.stringify(stampDedicatedUpdate(doc, target, ctx.scope.reserved));
   if (action !== 'update') {
     const prepared = await physicalDocumentText(ctx, target, doc, raw, id, 'document');
     targets.update(prepared.target);

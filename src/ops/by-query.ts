@@ -6,6 +6,7 @@ import type { OpContext } from './context.ts';
 import { objectBody } from './json-body.ts';
 import { explainTargets, oneCluster } from './targets.ts';
 import { callUpstream, mapUpstreamError, readUpstreamJson, relayedUpstreamError } from './upstream-call.ts';
+import { assertWritable } from './write-fence.ts';
 import { foldQueryString, physicalPath, QUERY_STRING_PARAMS, searchTargets, tenantRouted } from './search-request.ts';
 
 /** Not forwarded upstream: `routing` is osproxy's (tenant) and `filter_path` could hide the shape we map. */
@@ -77,6 +78,7 @@ function handler(kind: 'delete' | 'update') {
     const rewritten = rewriteByQueryBody(body, scope);
     explainTargets(ctx, targets);
     ctx.explain.rewrites.push('by_query_wrap');
+    for (const t of targets) assertWritable(ctx, t);
     const res = await callUpstream(ctx, cluster, {
       method: 'POST',
       path: physicalPath(targets, kind === 'delete' ? '_delete_by_query' : '_update_by_query'),

@@ -9,6 +9,7 @@ import type { Target } from '../tenancy/index.ts';
 import type { UpstreamCluster } from '../upstream/cluster.ts';
 import type { OpContext } from './context.ts';
 import { MIN_CURSOR_KEY_BYTES } from '../config/schema.ts';
+import { cursorHorizon } from './cursor-horizon.ts';
 import { cursorRegistry, keepAliveMs } from './cursor-registry.ts';
 
 /** The cursor key; without one every cursor request is refused (400 `cursor_key_missing`). */
@@ -45,10 +46,16 @@ export function tryOpenCursor(ctx: OpContext, key: Buffer, kind: CursorKind, sea
   } catch {
     return undefined;
   }
-  // A placement that moved since the cursor opened makes its hits unmappable: the context is gone.
-  const physical = new Set(targets.map((t) => t.physicalIndex));
-  if (physical.size !== payload.p.length || !payload.p.every((p) => physical.has(p)) || targets.some((t) => t.cluster !== payload.c)) return undefined;
+  // A cursor opened before a migration moved its index reads the source until the source is removed.
+  if (!openedOn(targets, payload)) targets = payload.l.map((l) => ctx.services.control.snapshot()?.previousTarget(ctx.scope.tenant, l) ?? ctx.scope.target(l));
+  // A placement that moved otherwise makes its hits unmappable: the context is gone.
+  if (!openedOn(targets, payload)) return undefined;
   return { sealed, payload, targets, cluster };
+}
+
+function openedOn(targets: readonly Target[], payload: CursorPayload): boolean {
+  const physical = new Set(targets.map((t) => t.physicalIndex));
+  return physical.size === payload.p.length && payload.p.every((p) => physical.has(p)) && targets.every((t) => t.cluster === payload.c);
 }
 
 /** Like tryOpenCursor, but a missing context is the 404 OpenSearch gives. */
@@ -70,7 +77,9 @@ export function issueCursor(ctx: OpContext, kind: CursorKind, targets: Target[],
     id: upstreamId,
   };
   const sealed = sealCursor(cursorKey(ctx), payload);
-  cursorRegistry(ctx.services).remember(ctx.scope.tenant, kind, sealed, keepAliveMs(keepAlive));
+  const ttl = keepAliveMs(keepAlive);
+  cursorRegistry(ctx.services).remember(ctx.scope.tenant, kind, sealed, ttl);
+  cursorHorizon(ctx.services).extend(ctx.scope.tenant, payload.c, upstreamId, targets, ttl);
   return sealed;
 }
 

@@ -10,6 +10,7 @@ import { objectBody, utf8Text } from './json-body.ts';
 import { registerIndex } from './register-index.ts';
 import { ensureSharedHome } from './shared-home.ts';
 import { physicalDocumentText } from './tenant-fields.ts';
+import { assertWritable } from './write-fence.ts';
 import { clusterFor, explainTargets } from './targets.ts';
 import { callUpstream, readUpstreamJson, relayedUpstreamError } from './upstream-call.ts';
 
@@ -50,6 +51,7 @@ export async function indexDoc(ctx: OpContext): Promise<Reply> {
   const pid = encodeId(target, ctx.scope.tenant, id);
   await ensureSharedHome(ctx, target);
   explainTargets(ctx, [target]);
+  assertWritable(ctx, target);
   const res = await callUpstream(ctx, clusterFor(ctx, target), {
     method: 'PUT',
     path: `/${encodeURIComponent(target.physicalIndex)}/${create ? '_create' : '_doc'}/${encodeURIComponent(pid)}`,
@@ -91,6 +93,7 @@ export async function getDoc(ctx: OpContext): Promise<Reply> {
 /** `DELETE /{i}/_doc/{id}`. */
 export async function deleteDoc(ctx: OpContext): Promise<Reply> {
   const { target, id, pid, path } = existingDoc(ctx);
+  assertWritable(ctx, target);
   const res = await callUpstream(ctx, clusterFor(ctx, target), { method: 'DELETE', path, query: upstreamQuery(ctx, target), idempotent: false });
   return relay(ctx, target, res.status, await readUpstreamJson(ctx, res), id, pid);
 }

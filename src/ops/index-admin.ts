@@ -124,11 +124,19 @@ export async function putIndexMapping(ctx: OpContext): Promise<Reply> {
   return jsonReply(200, { acknowledged: true });
 }
 
+/** A logical index being moved cannot be deleted: the migration would copy into nothing (cancel it first). */
+function refuseWhileMigrating(ctx: OpContext, lindex: string): void {
+  const state = ctx.services.control.snapshot()?.migration(ctx.scope.tenant, lindex)?.doc.state;
+  if (state === undefined || state === 'complete' || state === 'cancelled') return;
+  throw new OsproxyError({ status: 409, type: 'illegal_state_exception', code: 'migration_in_progress', reason: `index [${lindex}] is being moved to another placement; it can be deleted once the move completes or is cancelled` });
+}
+
 /** `DELETE /{i}`: shared → delete the tenant's documents of that index; dedicated → drop the index. */
 export async function deleteIndex(ctx: OpContext): Promise<Reply> {
   const targets = concreteTargets(ctx);
   if (targets.length === 0 && !(ctx.endpoint.index ?? '').includes('*')) throw indexNotFound(ctx.endpoint.index ?? '');
   const reserved = ctx.scope.reserved;
+  for (const target of targets) refuseWhileMigrating(ctx, target.lindex);
   for (const target of targets) {
     const cluster = clusterFor(ctx, target);
     if (target.placement === 'shared') {

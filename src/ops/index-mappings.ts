@@ -12,6 +12,7 @@ import { ensureSharedIndex, putMapping, upstreamRefusal } from './shared-home.ts
 import { clusterFor } from './targets.ts';
 import { addFields } from './tenant-fields.ts';
 import { callUpstream, mapUpstreamError, readUpstreamJson } from './upstream-call.ts';
+import { assertWritable } from './write-fence.ts';
 
 function strip(mapping: Json | undefined, reserved: ReservedFields): JsonObject {
   if (!isObject(mapping)) return {};
@@ -38,6 +39,7 @@ export async function tenantMapping(ctx: OpContext, target: Target): Promise<Jso
 
 /** `PUT /{i}/_mapping` for one of the tenant's indexes. */
 export async function putTenantMapping(ctx: OpContext, target: Target, body: JsonObject): Promise<void> {
+  assertWritable(ctx, target);
   if (target.fields !== undefined) {
     const update = parseLogicalMapping(body);
     mergeLogicalMapping(target.fields.mapping, update); // a type change is refused before anything is put

@@ -8,6 +8,7 @@ import { indexNotFound, validationFailed } from '../http/errors.ts';
 import { jsonReply, type Reply } from '../http/reply.ts';
 import type { OpContext } from './context.ts';
 import { cursorRegistry } from './cursor-registry.ts';
+import { cursorHorizon } from './cursor-horizon.ts';
 import { byCluster, cursorKey, idList, issueCursor, namedCursors } from './cursors.ts';
 import { objectBody } from './json-body.ts';
 import { physicalPath, searchTargets, tenantRouted } from './search-request.ts';
@@ -68,6 +69,7 @@ export async function deletePit(ctx: OpContext): Promise<Reply> {
       for (const c of cursors) {
         pits.push({ pit_id: c.sealed, successful: ok.has(upstreamId) });
         registry.forget(ctx.scope.tenant, 'pit', c.sealed);
+        cursorHorizon(ctx.services).forget(c.payload.c, c.payload.id);
       }
     }
   }

@@ -12,7 +12,7 @@ import { resolveTarget, type Target } from '../tenancy/index.ts';
 import { emptyMapping, mappingJson, type LogicalMapping } from '../tenancy/mapping/logical-mapping.ts';
 import { namerFor } from '../tenancy/mapping/physical-names.ts';
 import type { OpContext } from './context.ts';
-import { chooseHome } from './shared-homes.ts';
+import { chooseHome, requestHomeEnv } from './shared-homes.ts';
 import { storeCall } from './store-call.ts';
 import { putPhysicalFields } from './tenant-fields.ts';
 
@@ -20,7 +20,7 @@ import { putPhysicalFields } from './tenant-fields.ts';
 async function newIndexDoc(ctx: OpContext, lindex: string, placement: IndexDoc['placement'], mapping: LogicalMapping): Promise<IndexDoc> {
   const doc: IndexDoc = { tenant: ctx.scope.tenant, name: lindex, placement, epoch: 0, created_at: Date.now(), layout: 0 };
   if (placement.kind !== 'shared') return doc;
-  const home = await chooseHome(ctx, resolveTarget(ctx.scope.tenant, lindex, placement));
+  const home = await chooseHome(requestHomeEnv(ctx), resolveTarget(ctx.scope.tenant, lindex, placement));
   const incarnation = randomBytes(9).toString('base64url');
   const base = resolveTarget(ctx.scope.tenant, lindex, placement);
   const target: Target = { ...base, physicalIndex: home, fields: { mapping: emptyMapping(), namer: namerFor(ctx.scope.tenant) } };

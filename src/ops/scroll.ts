@@ -8,6 +8,7 @@ import { validationFailed } from '../http/errors.ts';
 import { jsonReply, type Reply } from '../http/reply.ts';
 import type { OpContext } from './context.ts';
 import { cursorRegistry } from './cursor-registry.ts';
+import { cursorHorizon } from './cursor-horizon.ts';
 import { byCluster, cursorKey, idList, issueCursor, namedCursors, openCursor } from './cursors.ts';
 import { objectBody } from './json-body.ts';
 import { streamHits } from './hit-stream.ts';
@@ -63,7 +64,10 @@ export async function clearScroll(ctx: OpContext): Promise<Reply> {
       return jsonReply(res.status, relayedUpstreamError(ctx, res.status, answer, targets));
     }
     freed += freedCount(answer);
-    for (const c of [...byId.values()].flat()) registry.forget(ctx.scope.tenant, 'scroll', c.sealed);
+    for (const c of [...byId.values()].flat()) {
+      registry.forget(ctx.scope.tenant, 'scroll', c.sealed);
+      cursorHorizon(ctx.services).forget(c.payload.c, c.payload.id);
+    }
   }
   const status = !all && freed === 0 ? 404 : 200;
   return jsonReply(status, { succeeded: true, num_freed: freed });

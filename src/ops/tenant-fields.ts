@@ -11,7 +11,7 @@ import { inferNewFields } from '../tenancy/mapping/infer-fields.ts';
 import { countFields, fromStored, mappingJson, type LogicalMapping } from '../tenancy/mapping/logical-mapping.ts';
 import { mergeLogicalMapping } from '../tenancy/mapping/merge-mapping.ts';
 import { namesPhysicalMark, PHYSICAL_MARK } from '../tenancy/mapping/physical-names.ts';
-import { renamedDocumentText } from '../tenancy/mapping/physical-text.ts';
+import { renamedDocumentText, withMembers } from '../tenancy/mapping/physical-text.ts';
 import type { OpContext } from './context.ts';
 import { storeCall } from './store-call.ts';
 import { clusterFor } from './targets.ts';
@@ -94,12 +94,12 @@ export interface PhysicalDocument {
 export async function physicalDocument(ctx: OpContext, target: Target, doc: JsonObject, id: string, where: string): Promise<PhysicalDocument> {
   if (target.placement !== 'shared') return { body: doc, target };
   const r = ctx.scope.reserved;
-  if (target.fields === undefined) return { body: injectReservedFields(doc, ctx.scope.tenant, target.lindex, r), target };
+  if (target.fields === undefined) return { body: injectReservedFields(doc, ctx.scope.tenant, target.lindex, r, target.epoch ?? 0), target };
   refuseMarkedKeys(doc, where);
   const added = inferNewFields(doc, target.fields.mapping);
   const current = added === undefined ? target : await addFields(ctx, target, added);
   const fields = current.fields ?? target.fields;
-  const body = { ...fields.namer.document(doc, fields.mapping), [r.tenant]: ctx.scope.tenant, [r.lindex]: target.lindex, [r.id]: id };
+  const body = { ...fields.namer.document(doc, fields.mapping), [r.tenant]: ctx.scope.tenant, [r.lindex]: target.lindex, [r.id]: id, [r.epoch]: target.epoch ?? 0 };
   return { body, target: current };
 }
 
@@ -110,13 +110,14 @@ export async function physicalDocument(ctx: OpContext, target: Target, doc: Json
  */
 export async function physicalDocumentText(ctx: OpContext, target: Target, doc: JsonObject, text: string, id: string, where: string): Promise<PhysicalText> {
   const fields = target.fields;
+  const r = ctx.scope.reserved;
+  const stamp = `${JSON.stringify(r.epoch)}:${target.epoch ?? 0}`;
   if (target.placement === 'shared' && fields !== undefined) {
-    const r = ctx.scope.reserved;
-    const tail = `${JSON.stringify(r.tenant)}:${JSON.stringify(ctx.scope.tenant)},${JSON.stringify(r.lindex)}:${JSON.stringify(target.lindex)},${JSON.stringify(r.id)}:${JSON.stringify(id)}`;
+    const tail = `${JSON.stringify(r.tenant)}:${JSON.stringify(ctx.scope.tenant)},${JSON.stringify(r.lindex)}:${JSON.stringify(target.lindex)},${JSON.stringify(r.id)}:${JSON.stringify(id)},${stamp}`;
     const renamed = renamedDocumentText(text, fields.mapping.properties, fields.namer, tail);
     if (renamed !== undefined) return { text: renamed, target };
   }
-  if (target.placement !== 'shared') return { text, target };
+  if (target.placement !== 'shared') return { text: target.stampEpoch === true ? withMembers(text, stamp) : text, target };
   const prepared = await physicalDocument(ctx, target, doc, id, where);
   return { text: JSON.stringify(prepared.body), target: prepared.target };
 }
@@ -133,5 +134,5 @@ export async function physicalPartial(ctx: OpContext, target: Target, doc: JsonO
   const added = inferNewFields(doc, target.fields.mapping);
   const current = added === undefined ? target : await addFields(ctx, target, added);
   const fields = current.fields ?? target.fields;
-  return { body: fields.namer.document(doc, fields.mapping), target: current };
+  return { body: { ...fields.namer.document(doc, fields.mapping), [ctx.scope.reserved.epoch]: target.epoch ?? 0 }, target: current };
 }

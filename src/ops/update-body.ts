@@ -29,8 +29,8 @@ export async function sharedUpdateBody(ctx: OpContext, body: JsonObject, target:
   const out: JsonObject = { ...body };
   checkSharedUpdate(ctx, body);
   if (target.fields === undefined) {
-    if (isObject(body.upsert)) out.upsert = injectReservedFields(body.upsert, scope.tenant, target.lindex, reserved);
-    if (body.doc_as_upsert === true && isObject(body.doc)) out.doc = injectReservedFields(body.doc, scope.tenant, target.lindex, reserved);
+    if (isObject(body.upsert)) out.upsert = injectReservedFields(body.upsert, scope.tenant, target.lindex, reserved, target.epoch ?? 0);
+    if (isObject(body.doc)) out.doc = body.doc_as_upsert === true ? injectReservedFields(body.doc, scope.tenant, target.lindex, reserved, target.epoch ?? 0) : { ...body.doc, [reserved.epoch]: target.epoch ?? 0 };
     return { body: out, target };
   }
   let current = target;
@@ -53,6 +53,16 @@ export function checkSharedUpdate(ctx: OpContext, body: JsonObject): void {
   checkSharedScript(body.script, ctx.scope.settings.storedScriptAllowlist, reserved);
   if (body.doc !== undefined) assertNoReservedFields(body.doc, reserved, 'doc');
   if (body.upsert !== undefined) assertNoReservedFields(body.upsert, reserved, 'upsert');
+}
+
+/** A dedicated index whose writes are stamped: `doc` and `upsert` carry the epoch (scripted updates are not stamped). */
+export function stampDedicatedUpdate(body: JsonObject, target: Target, reserved: Required<ReservedFields>): JsonObject {
+  if (target.stampEpoch !== true) return body;
+  const epoch = target.epoch ?? 0;
+  const out: JsonObject = { ...body };
+  if (isObject(body.doc)) out.doc = { ...body.doc, [reserved.epoch]: epoch };
+  if (isObject(body.upsert)) out.upsert = { ...body.upsert, [reserved.epoch]: epoch };
+  return out;
 }
 
 /** Dedicated placements forward scripts but still refuse reserved names in `doc` and `upsert`. */

@@ -8,7 +8,8 @@ import { objectBody } from './json-body.ts';
 import { registerIndex } from './register-index.ts';
 import { ensureSharedHome } from './shared-home.ts';
 import { clusterFor, explainTargets } from './targets.ts';
-import { checkDedicatedUpdate, checkSharedUpdate, sharedUpdateBody } from './update-body.ts';
+import { checkDedicatedUpdate, checkSharedUpdate, sharedUpdateBody, stampDedicatedUpdate } from './update-body.ts';
+import { assertWritable } from './write-fence.ts';
 import { callUpstream, readUpstreamJson, relayedUpstreamError } from './upstream-call.ts';
 
 export async function updateDoc(ctx: OpContext): Promise<Reply> {
@@ -20,9 +21,11 @@ export async function updateDoc(ctx: OpContext): Promise<Reply> {
   else checkSharedUpdate(ctx, body);
   let { target } = await registerIndex(ctx, resolved);
   if (target.placement === 'shared') ({ body, target } = await sharedUpdateBody(ctx, body, target, id));
+  else body = stampDedicatedUpdate(body, target, ctx.scope.reserved);
   const pid = encodeId(target, ctx.scope.tenant, id);
   await ensureSharedHome(ctx, target);
   explainTargets(ctx, [target]);
+  assertWritable(ctx, target);
   const res = await callUpstream(ctx, clusterFor(ctx, target), {
     method: 'POST',
     path: `/${encodeURIComponent(target.physicalIndex)}/_update/${encodeURIComponent(pid)}`,

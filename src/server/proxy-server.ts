@@ -15,6 +15,8 @@ import { InflightBudget } from '../http/body.ts';
 import { onClientError } from './send-reply.ts';
 import type { Services } from '../ops/services.ts';
 import { buildControlPlane } from './control-wiring.ts';
+import { MigrationRunner } from '../migrate/runner.ts';
+import { cursorHorizon } from '../ops/cursor-horizon.ts';
 import { diffConfig, type ConfigDiff } from './reconfigure.ts';
 import { MIN_CURSOR_KEY_BYTES } from '../config/schema.ts';
 import type { TenancySettings } from '../resolve/request-scope.ts';
@@ -112,10 +114,30 @@ export async function buildServices(config: OsproxyConfig, log: Logger): Promise
   };
 }
 
+/** Drives the fleet's migrations whose lease this instance wins (SPEC §5.3). */
+function startMigrationRunner(services: LiveServices): MigrationRunner {
+  const env = {
+    get config() {
+      return services.config;
+    },
+    control: services.control,
+    clusters: services.clusters,
+    settings: services.tenancy,
+    log: services.log,
+  };
+  const runner = new MigrationRunner(env, services.control.instanceId);
+  runner.start();
+  services.metrics.watchMigrations(() => services.control.snapshot()?.migrations.values() ?? []);
+  // Cursors on an index that is (or was) being moved hold back the removal of its source.
+  services.control.reportCursors(() => cursorHorizon(services).report((t, i) => services.control.snapshot()?.migration(t, i) !== undefined));
+  return runner;
+}
+
 /** Starts osproxy on every configured listener. */
 export async function startProxy(config: OsproxyConfig, opts: { log?: Logger } = {}): Promise<RunningProxy> {
   const log = opts.log ?? pino({ level: config.log_level, redact: ['req.headers.authorization'] });
   const services = await buildServices(config, log);
+  const migrations = startMigrationRunner(services);
   let draining = false;
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     handleRequest(services, req, res, () => !draining).catch((e: unknown) => {
@@ -144,6 +166,7 @@ export async function startProxy(config: OsproxyConfig, opts: { log?: Logger } =
       await closed;
       clearTimeout(timer);
       clearInterval(sweeper);
+      await migrations.stop();
       await services.control.stop();
       await Promise.all([...services.clusters.values()].map((c) => c.close()));
     },

@@ -21,6 +21,12 @@ export interface Target {
    * placements, and shared indexes created before per-tenant fields).
    */
   fields?: TargetFields;
+  /** The placement epoch (SPEC §5.3): what writes are stamped with. */
+  epoch?: number;
+  /** A migration's cutover is under way: writes are refused with a retryable 409 `stale_epoch`. */
+  fenced?: boolean;
+  /** Writes carry the epoch in the reserved epoch field (always in shared placement). */
+  stampEpoch?: boolean;
 }
 
 export interface TargetFields {

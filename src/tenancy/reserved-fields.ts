@@ -11,12 +11,21 @@ export interface ReservedFields {
   lindex: string;
   /** The logical id, a keyword: sorting, paginating and aggregating on `_id` use it (shared placement). */
   id?: string;
+  /** The placement epoch a write was routed under (SPEC §5.3): what proves no two placements took writes at once. */
+  epoch?: string;
 }
 
-export const DEFAULT_RESERVED_FIELDS: Readonly<ReservedFields> = { tenant: '_tenant', lindex: '_lindex', id: '_lid' };
+export const DEFAULT_RESERVED_FIELDS: Readonly<ReservedFields> = { tenant: '_tenant', lindex: '_lindex', id: '_lid', epoch: '_epoch' };
+
+const names = new WeakMap<ReservedFields, readonly string[]>();
 
 export function reservedNames(reserved: ReservedFields): readonly string[] {
-  return reserved.id === undefined ? [reserved.tenant, reserved.lindex] : [reserved.tenant, reserved.lindex, reserved.id];
+  let list = names.get(reserved);
+  if (list === undefined) {
+    list = [reserved.tenant, reserved.lindex, reserved.id, reserved.epoch].filter((n): n is string => n !== undefined);
+    names.set(reserved, list);
+  }
+  return list;
 }
 
 /** True for a reserved field or one of its sub-fields (`_tenant`, `_tenant.keyword`). */
@@ -61,8 +70,10 @@ function reservedFieldError(fieldPath: string, where: string): IsolationError {
 }
 
 /** A copy of `doc` tagged with the reserved fields (callers assert first that the client set none). */
-export function injectReservedFields(doc: JsonObject, tenant: string, lindex: string, reserved: ReservedFields): JsonObject {
-  return { ...doc, [reserved.tenant]: tenant, [reserved.lindex]: lindex };
+export function injectReservedFields(doc: JsonObject, tenant: string, lindex: string, reserved: ReservedFields, epoch?: number): JsonObject {
+  const out: JsonObject = { ...doc, [reserved.tenant]: tenant, [reserved.lindex]: lindex };
+  if (epoch !== undefined && reserved.epoch !== undefined) out[reserved.epoch] = epoch;
+  return out;
 }
 
 /**

@@ -21,6 +21,7 @@ const FLOORS: readonly (readonly string[])[] = [
   ['observe', 'batch', 'control'],
   ['resolve'],
   ['ops'],
+  ['migrate'],
   ['server'],
   ['build'],
   ['bench', 'chaos', 'compat'],

@@ -29,11 +29,11 @@ describe('documents through the proxy are isolated per tenant (shared placement)
     assert.equal(get.body._routing, undefined);
   });
 
-  it('stores the document in the shared physical index with the tenant tags', async () => {
+  it('stores the document in the shared physical index with the tenant tags and the epoch it was written at', async () => {
     const raw = await call<Body>(stack.engine.url, 'GET', '/osproxy-shared-orders/_doc/acme:orders:1?routing=acme');
     assert.equal(raw.status, 200);
     const source = raw.body._source as Record<string, unknown>;
-    assert.deepEqual(logicalSource(source as JsonObject), { item: 'anvil', qty: 2, _tenant: 'acme', _lindex: 'orders', _lid: '1' });
+    assert.deepEqual(logicalSource(source as JsonObject), { item: 'anvil', qty: 2, _tenant: 'acme', _lindex: 'orders', _lid: '1', _epoch: 0 });
     const fields = Object.keys(source).filter((k) => !k.startsWith('_'));
     assert.ok(fields.length === 2 && fields.every((k) => /__osx_[a-z2-7]{10}$/.test(k)), `stored under the tenant's own physical names: ${fields.join(', ')}`);
     const mapping = await call<Body>(stack.engine.url, 'GET', '/osproxy-shared-orders/_mapping');

@@ -9,6 +9,7 @@ import { jsonReply, textReply, type Reply } from '../../http/reply.ts';
 import type { Services } from '../../ops/services.ts';
 import { admitOperator } from './admin-request.ts';
 import { readiness } from './readiness.ts';
+import { migrationsApi } from './migrations-api.ts';
 import { instancesApi, tenantsApi } from './tenants-api.ts';
 
 export const ADMIN_PREFIX = '/_osproxy/';
@@ -45,6 +46,7 @@ export async function handleAdmin(services: Services, req: IncomingMessage, url:
     const call = { services, req, query: url.searchParams, operator: admitOperator(services, req) };
     if (resource === 'tenants') return tenantsApi(call, rest);
     if (resource === 'instances' && rest.length === 0) return instancesApi(call);
+    if (resource === 'migrations') return migrationsApi(call, rest);
   } else {
     services.operators.check(req.headers);
   }

@@ -133,6 +133,19 @@ class KeyRenamer {
 }
 
 /**
+ * `text` (a JSON object that JSON.parse accepted) with `tail` (`"k":v,…`) added as its last
+ * members, by splicing: the dedicated placements' epoch stamp, with no object tree built.
+ */
+export function withMembers(text: string, tail: string): string {
+  let close = text.length - 1;
+  while (close > 0 && isSpace(text.charCodeAt(close))) close--;
+  let before = close - 1;
+  while (before > 0 && isSpace(text.charCodeAt(before))) before--;
+  const empty = text.charCodeAt(before) === OPEN_OBJECT;
+  return `${text.slice(0, close)}${empty ? '' : ','}${tail}}`;
+}
+
+/**
  * `text` with every key renamed (the mapping has them all) and `tail` — reserved fields as
  * `"k":v,…` — appended; undefined when the general path is needed.
  */
