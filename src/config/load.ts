@@ -36,7 +36,10 @@ export function envLayer(env: NodeJS.ProcessEnv): Raw {
   if (env.OSPROXY_LISTEN) out.listeners = [listenerFrom(env.OSPROXY_LISTEN)];
   if (env.OSPROXY_UPSTREAM) out.clusters = { default: { url: env.OSPROXY_UPSTREAM } };
   if (env.OSPROXY_LOG_LEVEL) out.log_level = env.OSPROXY_LOG_LEVEL;
-  if (env.OSPROXY_CURSOR_KEY) out.tenancy = { cursor_key_b64: env.OSPROXY_CURSOR_KEY };
+  const tenancy: Raw = {};
+  if (env.OSPROXY_CURSOR_KEY) tenancy.cursor_key_b64 = env.OSPROXY_CURSOR_KEY;
+  if (env.OSPROXY_CURSOR_PREVIOUS_KEYS) tenancy.cursor_previous_keys_b64 = env.OSPROXY_CURSOR_PREVIOUS_KEYS.split(',').map((k) => k.trim()).filter((k) => k !== '');
+  if (Object.keys(tenancy).length > 0) out.tenancy = tenancy;
   if (env.OSPROXY_ALLOW_CLEARTEXT_MUTATION) out.allow_cleartext_mutation = env.OSPROXY_ALLOW_CLEARTEXT_MUTATION === 'true';
   return out;
 }

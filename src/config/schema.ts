@@ -87,10 +87,12 @@ export const ConfigSchema = z
       .strictObject({
         reserved_fields: z.strictObject({ tenant: z.string().default('_tenant'), lindex: z.string().default('_lindex') }).default({ tenant: '_tenant', lindex: '_lindex' }),
         stored_script_allowlist: z.array(z.string()).default([]),
-        /** HMAC key (base64, ≥ 32 bytes) sealing scroll and PIT ids; shared by the fleet. */
+        /** The key (base64 of ≥ 32 random bytes) that seals scroll and PIT ids with AES-256-GCM; the same on every instance. Unset ⇒ cursor requests are refused (400). */
         cursor_key_b64: CursorKeySchema.optional(),
+        /** Key rotation: earlier cursor keys, still accepted for unsealing (never for sealing). Keep one for the longest cursor keep-alive (24 h at most), then remove it. */
+        cursor_previous_keys_b64: z.array(CursorKeySchema).default([]),
       })
-      .default({ reserved_fields: { tenant: '_tenant', lindex: '_lindex' }, stored_script_allowlist: [] }),
+      .default({ reserved_fields: { tenant: '_tenant', lindex: '_lindex' }, stored_script_allowlist: [], cursor_previous_keys_b64: [] }),
     limits: z
       .strictObject({
         max_body_bytes: z.number().int().min(1024).default(8 * MiB),

@@ -7,6 +7,7 @@ import type { Binding, Principal, Role } from '../auth/index.ts';
 import type { ControlSnapshot } from '../control/snapshot.ts';
 import { indexNotFound, internalError } from '../http/errors.ts';
 import { buildHitContext, type HitContext, type ReservedFields, type SearchScope, type Target } from '../tenancy/index.ts';
+import type { CursorKeys } from '../tenancy/cursor-seal.ts';
 import type { Classified } from '../http/classify.ts';
 import { matchExpression } from './index-expression.ts';
 import { pathIndices } from './path-indices.ts';
@@ -15,8 +16,8 @@ import { pathIndices } from './path-indices.ts';
 export interface TenancySettings {
   readonly reserved: ReservedFields;
   readonly storedScriptAllowlist: ReadonlySet<string>;
-  /** Seals scroll and PIT ids; undefined ⇒ cursors are refused. */
-  readonly cursorKey: Buffer | undefined;
+  /** Seal (current) and unseal (current or previous) scroll and PIT ids; undefined ⇒ cursors are refused. */
+  readonly cursorKeys: CursorKeys | undefined;
 }
 
 export interface ResolvedIndices {

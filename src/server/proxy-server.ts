@@ -56,13 +56,18 @@ async function listen(server: Server, l: ListenerConfig): Promise<string> {
 }
 
 function tenancySettings(config: OsproxyConfig): TenancySettings {
-  const { reserved_fields, stored_script_allowlist, cursor_key_b64 } = config.tenancy;
-  const key = cursor_key_b64 === undefined ? undefined : Buffer.from(cursor_key_b64, 'base64');
+  const { reserved_fields, stored_script_allowlist, cursor_key_b64, cursor_previous_keys_b64 } = config.tenancy;
+  // Validated at load (schema); the length check keeps a hand-built config from sealing with a weak key.
+  const strong = (b64: string): Buffer | undefined => {
+    const key = Buffer.from(b64, 'base64');
+    return key.length >= MIN_CURSOR_KEY_BYTES ? key : undefined;
+  };
+  const current = cursor_key_b64 === undefined ? undefined : strong(cursor_key_b64);
+  const previous = cursor_previous_keys_b64.map(strong).filter((k): k is Buffer => k !== undefined);
   return {
     reserved: reserved_fields,
     storedScriptAllowlist: new Set(stored_script_allowlist),
-    // Validated at load (schema); the length check keeps a hand-built config from sealing with a weak key.
-    cursorKey: key !== undefined && key.length >= MIN_CURSOR_KEY_BYTES ? key : undefined,
+    cursorKeys: current === undefined ? undefined : { current, previous },
   };
 }
 
