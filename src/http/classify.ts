@@ -54,6 +54,9 @@ function describe(method: string, segs: string[]): string {
   return `${method} /${shape.join('/')}`;
 }
 
+/** Where a client (or its operator) finds what is served instead. */
+export const WHERE_LISTED = 'the endpoints it serves are listed in the osproxy README, section "Endpoints served to tenants"';
+
 /** Classifies a tenant request, or answers 400 `unsupported_endpoint` naming what was asked for. */
 export function classify(method: string, pathname: string): Classified {
   const segs = pathname.split('/').filter((s) => s !== '');
@@ -65,5 +68,5 @@ export function classify(method: string, pathname: string): Classified {
     const m = matchRule(rule, segs);
     if (m !== undefined) return { spec: rule.spec, ...m };
   }
-  throw illegalArgument('unsupported_endpoint', `osproxy does not serve the endpoint [${describe(method, segs)}] for tenants`);
+  throw illegalArgument('unsupported_endpoint', `osproxy does not serve the endpoint [${describe(method, segs)}] for tenants; ${WHERE_LISTED}`);
 }
