@@ -17,6 +17,7 @@ import type { Services } from '../ops/services.ts';
 import { buildControlPlane } from './control-wiring.ts';
 import { diffConfig, type ConfigDiff } from './reconfigure.ts';
 import { MIN_CURSOR_KEY_BYTES } from '../config/schema.ts';
+import { ConfigError } from '../config/config-error.ts';
 import type { TenancySettings } from '../resolve/request-scope.ts';
 
 /** The services, plus applying a re-read configuration (SIGHUP). */
@@ -31,23 +32,37 @@ export interface RunningProxy {
   close(drainMs?: number): Promise<void>;
 }
 
-function createListener(l: ListenerConfig, handler: (req: IncomingMessage, res: ServerResponse) => void): Server {
+function createListener(l: ListenerConfig, i: number, handler: (req: IncomingMessage, res: ServerResponse) => void): Server {
   if (l.tls === undefined) return createHttpServer(handler);
-  return createHttpsServer(
-    {
-      cert: readFileSync(l.tls.cert_file),
-      key: readFileSync(l.tls.key_file),
-      ca: l.tls.ca_file ? readFileSync(l.tls.ca_file) : undefined,
-      requestCert: l.tls.client_cert !== 'none',
-      rejectUnauthorized: l.tls.client_cert === 'require',
-    },
-    handler,
-  );
+  try {
+    return createHttpsServer(
+      {
+        cert: readFileSync(l.tls.cert_file),
+        key: readFileSync(l.tls.key_file),
+        ca: l.tls.ca_file ? readFileSync(l.tls.ca_file) : undefined,
+        requestCert: l.tls.client_cert !== 'none',
+        rejectUnauthorized: l.tls.client_cert === 'require',
+      },
+      handler,
+    );
+  } catch (e) {
+    throw new ConfigError(`config: listeners.${i}.tls: the certificate, key or CA cannot be used: ${(e as Error).message}`);
+  }
 }
 
-async function listen(server: Server, l: ListenerConfig): Promise<string> {
+/** Why a listener could not open, in one line that names it and says what to change. */
+function listenProblem(e: NodeJS.ErrnoException, l: ListenerConfig, i: number): string {
+  const where = `config: listeners.${i}: cannot listen on ${l.host}:${l.port}`;
+  if (e.code === 'EADDRINUSE') return `${where}: the address is already in use (another osproxy, or OpenSearch itself?); choose another port (listeners[].port, --listen host:port, or npm start -- --port N)`;
+  if (e.code === 'EACCES') return `${where}: permission denied (ports below 1024 need privileges; choose a port ≥ 1024)`;
+  if (e.code === 'EADDRNOTAVAIL') return `${where}: the address is not one of this machine's`;
+  if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') return `${where}: the host name does not resolve`;
+  return `${where}: ${e.message}`;
+}
+
+async function listen(server: Server, l: ListenerConfig, i: number): Promise<string> {
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (e: NodeJS.ErrnoException) => reject(new ConfigError(listenProblem(e, l, i))));
     server.listen(l.port, l.host, () => resolve());
   });
   const addr = server.address() as AddressInfo;
@@ -126,14 +141,23 @@ export async function startProxy(config: OsproxyConfig, opts: { log?: Logger } =
       res.destroy();
     });
   };
-  const servers = config.listeners.map((l) => createListener(l, handler));
-  for (const s of servers) {
-    s.keepAliveTimeout = 65_000;
-    s.headersTimeout = 60_000;
-    s.on('clientError', onClientError);
-  }
+  const servers: Server[] = [];
   const urls: string[] = [];
-  for (let i = 0; i < servers.length; i++) urls.push(await listen(servers[i], config.listeners[i]));
+  try {
+    config.listeners.forEach((l, i) => servers.push(createListener(l, i, handler)));
+    for (const s of servers) {
+      s.keepAliveTimeout = 65_000;
+      s.headersTimeout = 60_000;
+      s.on('clientError', onClientError);
+    }
+    for (let i = 0; i < servers.length; i++) urls.push(await listen(servers[i], config.listeners[i], i));
+  } catch (e) {
+    // Nothing half-started stays behind: the listeners that did open, the control plane, the pools.
+    await Promise.all(servers.filter((s) => s.listening).map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    await services.control.stop();
+    await Promise.all([...services.clusters.values()].map((c) => c.close()));
+    throw e;
+  }
   return {
     urls,
     services,

@@ -3,6 +3,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+/** tsx's loader by absolute URL: `--import tsx` would be resolved from the child's working directory. */
+const TSX = import.meta.resolve('tsx');
 
 export interface SpawnedCli {
   child: ChildProcess;
@@ -12,8 +14,8 @@ export interface SpawnedCli {
 }
 
 /** Runs `osproxy <args>` as a real process and waits (≤ 30 s) for its one-line JSON address. */
-export async function spawnCli(args: string[], nodeFlags: string[] = [], env: Record<string, string> = {}): Promise<SpawnedCli> {
-  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', CLI, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+export async function spawnCli(args: string[], nodeFlags: string[] = [], env: Record<string, string> = {}, opts: { cwd?: string } = {}): Promise<SpawnedCli> {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', TSX, CLI, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env }, cwd: opts.cwd });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const lines = createInterface({ input: child.stdout! });
   const address = await new Promise<Record<string, unknown>>((resolve, reject) => {
@@ -40,7 +42,7 @@ export interface CliRun {
 
 /** Runs `osproxy <args>` to completion (killed after `timeoutMs`) and returns its exit code and output. */
 export function runCli(args: string[], opts: { env?: Record<string, string>; timeoutMs?: number; cwd?: string } = {}): Promise<CliRun> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env }, cwd: opts.cwd });
+  const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env }, cwd: opts.cwd });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
