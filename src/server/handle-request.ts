@@ -57,6 +57,8 @@ interface Trace {
   /** Frees the request's buffered body and admission slot; runs once the reply is sent. */
   cleanups: (() => void)[];
   failed: boolean;
+  /** The request path (no query string: parameters may carry values). */
+  path: string;
 }
 
 /** One tenant request: auth → classify → checks → admission → resolve → handler. */
@@ -131,7 +133,7 @@ export async function handleRequest(services: Services, req: IncomingMessage, re
   const id = requestIdFor(req.headers['x-request-id']);
   const url = new URL(req.url ?? '/', 'http://osproxy');
   const method = req.method ?? 'GET';
-  const trace: Trace = { explain: { request_id: id, at: new Date().toISOString(), method, rewrites: [], timings_ms: {} }, upstreamMs: 0, cleanups: [], failed: false };
+  const trace: Trace = { explain: { request_id: id, at: new Date().toISOString(), method, rewrites: [], timings_ms: {} }, upstreamMs: 0, cleanups: [], failed: false, path: url.pathname };
   services.metrics.inflight.inc();
   let bytesOut = 0;
   try {
@@ -159,7 +161,7 @@ function finish(services: Services, trace: Trace, res: ServerResponse, started: 
   if (upstreamMs > 0) services.metrics.upstreamSeconds.observe({ endpoint }, upstreamMs / 1000);
   services.metrics.bytesOut.inc({ endpoint }, bytesOut);
   services.explain.add(explain);
-  services.log.info({ request_id: explain.request_id, method: explain.method, endpoint, tenant: explain.tenant, principal: explain.principal, status: res.statusCode, ms: explain.timings_ms }, 'request');
+  services.log.info({ request_id: explain.request_id, method: explain.method, path: trace.path, endpoint, tenant: explain.tenant, principal: explain.principal, status: res.statusCode, ms: explain.timings_ms }, 'request');
 }
 
 function round(ms: number): number {
