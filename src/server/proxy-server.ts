@@ -8,6 +8,7 @@ import { Admission } from '../batch/admission.ts';
 import { ExplainRing } from '../observe/explain.ts';
 import { ProxyMetrics } from '../observe/metrics.ts';
 import { UpstreamCluster } from '../upstream/cluster.ts';
+import type { BreakerChange } from '../upstream/breaker.ts';
 import type { ListenerConfig, OsproxyConfig } from '../config/schema.ts';
 import { handleRequest } from './handle-request.ts';
 import { isLoopbackAddress } from './loopback.ts';
@@ -86,8 +87,17 @@ function tenancySettings(config: OsproxyConfig): TenancySettings {
   };
 }
 
+/** One warning when a cluster becomes unreachable, one when it is back (SPEC §5.5 readiness says it meanwhile). */
+function logBreaker(log: Logger, cluster: string, change: BreakerChange): void {
+  if (change.to === 'open') {
+    log.warn({ cluster, failures: change.failures, reason: change.reason }, `cluster [${cluster}] is unreachable: circuit breaker open after ${change.failures} consecutive transport failures; /_osproxy/ready answers degraded`);
+  } else {
+    log.warn({ cluster, down_ms: change.downMs }, `cluster [${cluster}] is reachable again after ${Math.round(change.downMs / 1000)} s: circuit breaker closed`);
+  }
+}
+
 export async function buildServices(config: OsproxyConfig, log: Logger): Promise<LiveServices> {
-  const clusters = new Map(Object.entries(config.clusters).map(([id, c]) => [id, new UpstreamCluster(id, c)]));
+  const clusters = new Map(Object.entries(config.clusters).map(([id, c]) => [id, new UpstreamCluster(id, c, { onBreakerChange: (change) => logBreaker(log, id, change) })]));
   const budget = new InflightBudget(config.limits.max_inflight_bytes);
   const devOpen = config.auth.dev_open && config.listeners.every((l) => isLoopbackAddress(l.host) || l.host === 'localhost');
   if (config.auth.dev_open && !devOpen) log.warn('auth.dev_open is ignored: a listener is not on loopback');
