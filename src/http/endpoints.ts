@@ -64,6 +64,17 @@ export const ENDPOINTS = {
     access: 'read', index: 'expression', routes: [[['POST'], '/{index}/_search/point_in_time']],
     params: ['keep_alive', 'preference', 'allow_partial_pit_creation', 'routing', ...EXPANSION],
   },
+  pit_list: { access: 'read', params: [], index: 'none', routes: [[['GET'], '/_search/point_in_time/_all']] },
+  nodes_info: { access: 'read', params: ['timeout', 'flat_settings'], index: 'none', routes: [[['GET'], '/_nodes'], [['GET'], '/_nodes/{id}'], [['GET'], '/_nodes/{id}/{metric}']] },
+  resolve_index: { access: 'read', params: ['expand_wildcards'], index: 'expression', routes: [[['GET'], '/_resolve/index/{index}']] },
+  settings_get: {
+    access: 'read', index: 'expression', params: [...EXPANSION, 'flat_settings', 'local', ...MASTER],
+    routes: [[['GET'], '/_settings'], [['GET'], '/_settings/{id}'], [['GET'], '/{index}/_settings'], [['GET'], '/{index}/_settings/{id}']],
+  },
+  alias_get: {
+    access: 'read', index: 'expression', params: [...EXPANSION, 'local'],
+    routes: [[['GET'], '/_alias'], [GET_HEAD, '/_alias/{id}'], [GET_HEAD, '/{index}/_alias'], [GET_HEAD, '/{index}/_alias/{id}']],
+  },
   cluster_health: { access: 'read', params: ['wait_for_status', 'timeout', 'level', 'local'], index: 'none', routes: [[['GET'], '/_cluster/health']] },
   search: { access: 'read', params: SEARCH, index: 'expression', routes: [[GET_POST, '/_search'], [GET_POST, '/{index}/_search']] },
   count: {

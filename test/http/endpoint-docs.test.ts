@@ -39,13 +39,13 @@ describe('the README lists exactly the endpoint table', () => {
   it('an unsupported endpoint’s error names the request and where the list is', () => {
     let caught: unknown;
     try {
-      classify('GET', '/_nodes/hot_threads');
+      classify('GET', '/_cluster/state');
     } catch (e) {
       caught = e;
     }
     assert.ok(caught instanceof OsproxyError);
     assert.equal(caught.code, 'unsupported_endpoint');
-    assert.equal(caught.reason, `osproxy does not serve the endpoint [GET /_nodes/hot_threads] for tenants; ${WHERE_LISTED}`);
+    assert.equal(caught.reason, `osproxy does not serve the endpoint [GET /_cluster/state] for tenants; ${WHERE_LISTED}`);
     assert.match(WHERE_LISTED, /README, section "Endpoints served to tenants"/);
   });
 });
