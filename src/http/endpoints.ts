@@ -34,6 +34,8 @@ const COMMON = ['pretty', 'human', 'error_trace', 'filter_path'];
 const WRITE = ['refresh', 'timeout', 'routing', 'version', 'version_type', 'if_seq_no', 'if_primary_term', 'op_type', 'wait_for_active_shards'];
 const SOURCE = ['_source', '_source_includes', '_source_excludes'];
 const GET = ['routing', 'preference', 'realtime', 'refresh', 'stored_fields', 'version', 'version_type', ...SOURCE];
+/** RestGetSourceAction reads no `stored_fields` (OpenSearch refuses it as unrecognized). */
+const GET_SOURCE = GET.filter((p) => p !== 'stored_fields');
 const QUERY_STRING = ['q', 'df', 'default_operator', 'analyzer', 'lenient'];
 const SEARCH = [
   ...QUERY_STRING, ...SOURCE, 'from', 'size', 'sort', 'track_total_hits', 'rest_total_hits_as_int', 'typed_keys',
@@ -100,7 +102,7 @@ export const ENDPOINTS = {
   doc_index: { access: 'write', params: WRITE, index: 'one', routes: [[PUT_POST, '/{index}/_doc/{id}'], [['POST'], '/{index}/_doc']] },
   doc_create: { access: 'write', params: WRITE, index: 'one', routes: [[PUT_POST, '/{index}/_create/{id}']] },
   doc_get: { access: 'read', params: GET, index: 'one', routes: [[GET_HEAD, '/{index}/_doc/{id}']] },
-  doc_source: { access: 'read', params: GET, index: 'one', routes: [[GET_HEAD, '/{index}/_source/{id}']] },
+  doc_source: { access: 'read', params: GET_SOURCE, index: 'one', routes: [[GET_HEAD, '/{index}/_source/{id}']] },
   doc_delete: { access: 'write', params: WRITE, index: 'one', routes: [[['DELETE'], '/{index}/_doc/{id}']] },
   doc_update: {
     access: 'write', index: 'one', routes: [[['POST'], '/{index}/_update/{id}']],

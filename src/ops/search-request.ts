@@ -28,9 +28,16 @@ export function foldQueryString(ctx: OpContext, body: JsonObject): JsonObject {
 
 /**
  * Hits are mapped (and proven the tenant's) by `_index` and `_id`: a client `filter_path` that
- * drops them would make every hit unmappable and the response cut, so they are always kept.
+ * drops them would make every hit unmappable and the response cut, so they are always kept. The
+ * client's own filter is applied by osproxy to what it returns (server/format-reply.ts).
  */
 const HIT_IDENTITY = 'hits.hits._index,hits.hits._id,**.hits.hits._index,**.hits.hits._id';
+
+/** What the upstream is asked to keep: the client's inclusions plus the hit identity (exclusions are applied by osproxy). */
+function upstreamFilterPath(client: string): string | undefined {
+  const includes = client.split(',').map((f) => f.trim()).filter((f) => f !== '' && !f.startsWith('-'));
+  return includes.length === 0 ? undefined : `${includes.join(',')},${HIT_IDENTITY}`;
+}
 
 /** Whether every target is shared and tenant-routed: then the search is pinned to the tenant's shard. */
 export function tenantRouted(targets: readonly Target[]): boolean {
@@ -42,7 +49,11 @@ export function searchQuery(ctx: OpContext, targets: Target[]): URLSearchParams 
   const q = new URLSearchParams();
   for (const [k, v] of ctx.query) {
     if (QUERY_STRING_PARAMS.includes(k) || k === 'routing') continue;
-    q.append(k, k === 'filter_path' ? `${v},${HIT_IDENTITY}` : v);
+    if (k !== 'filter_path') q.append(k, v);
+    else {
+      const upstream = upstreamFilterPath(v);
+      if (upstream !== undefined) q.append(k, upstream);
+    }
   }
   if (tenantRouted(targets)) q.set('routing', ctx.scope.tenant);
   else if (ctx.query.get('routing') !== null && targets.every((t) => t.placement !== 'shared')) q.set('routing', ctx.query.get('routing') as string);

@@ -32,6 +32,7 @@ export async function search(ctx: OpContext): Promise<Reply> {
     // A PIT names its indexes itself: like OpenSearch, the search goes to `/_search`.
     path: pit === undefined ? physicalPath(targets, '_search') : '/_search',
     query: searchQuery(ctx, targets),
+    filterPath: true,
     body: JSON.stringify(rewritten),
     idempotent: true,
   });
