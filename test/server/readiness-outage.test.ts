@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { hashToken } from '../../src/auth/index.ts';
+import { FaultProxy } from '../../src/chaos/fault-proxy.ts';
 import { spawnEngine, type EngineProcess } from '../helpers/engine-process.ts';
 import { call } from '../helpers/http.ts';
 import { spawnProxy, type ProxyProcess } from '../helpers/proxy-process.ts';
@@ -12,7 +13,8 @@ import { spawnProxy, type ProxyProcess } from '../helpers/proxy-process.ts';
 /*
  * SPEC §5.5: a proxy whose cluster dies keeps answering /_osproxy/ready — 200 "degraded" with the
  * reason — and says so once in its log; when the cluster is back, ready again and one more line.
- * Real processes: the engine is killed with SIGKILL and restarted on its port with its data.
+ * Real processes: the engine is killed with SIGKILL and restarted (on a new port, with its data)
+ * behind a TCP relay whose address the proxy keeps — no port is reused.
  */
 
 interface Ready { status: string; reasons?: string[] }
@@ -34,8 +36,8 @@ function logLines(proxy: ProxyProcess): { level: number; msg: string; cluster?: 
 describe('readiness while the upstream cluster is killed and comes back (spawned engine and proxy)', () => {
   const data = mkdtempSync(join(tmpdir(), 'osproxy-ready-'));
   let engine: EngineProcess;
+  let relay: FaultProxy;
   let proxy: ProxyProcess;
-  let port: string;
   const ready = async (): Promise<{ status: number; body: Ready }> => {
     const res = await call<Ready>(proxy.url, 'GET', '/_osproxy/ready');
     return { status: res.status, body: res.body };
@@ -43,10 +45,10 @@ describe('readiness while the upstream cluster is killed and comes back (spawned
 
   before(async () => {
     engine = await spawnEngine(['--data', data]);
-    port = new URL(engine.url).port;
+    relay = await FaultProxy.start(engine.url);
     proxy = await spawnProxy({
       listeners: [{ host: '127.0.0.1', port: 0 }],
-      clusters: { default: { url: engine.url, breaker: { failure_threshold: 3, reset_ms: 300 } } },
+      clusters: { default: { url: relay.url, breaker: { failure_threshold: 3, reset_ms: 300 } } },
       tenants: { acme: { principals: [{ name: 'acme-app', token_sha256: hashToken('acme-token') }] } },
       control: { poll_ms: 100, stale_after_ms: 1_000 },
       log_level: 'info',
@@ -54,6 +56,7 @@ describe('readiness while the upstream cluster is killed and comes back (spawned
   });
   after(async () => {
     await proxy.stop();
+    await relay.close();
     await engine.stop();
   });
 
@@ -77,7 +80,8 @@ describe('readiness while the upstream cluster is killed and comes back (spawned
     const during = await call(proxy.url, 'GET', '/orders/_doc/1', undefined, { headers: { authorization: 'Bearer acme-token' } });
     assert.ok([502, 503].includes(during.status), during.text);
 
-    engine = await spawnEngine(['--port', port, '--data', data]);
+    engine = await spawnEngine(['--data', data]);
+    relay.retarget(engine.url);
     await until('ready again', async () => ((await ready()).body.status === 'ready' ? true : undefined));
     const up = await until('the recovery warning', async () => logLines(proxy).find((l) => l.level === 40 && /^cluster \[default\] is reachable again/.test(l.msg)));
     assert.equal(up.cluster, 'default');
