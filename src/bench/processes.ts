@@ -59,14 +59,15 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /** Runs `osproxy <args>` and resolves with the URL that `pickUrl` reads from its first stdout line. */
-/** How to start the CLI: its TypeScript entry under tsx (default), or a bundled `main.js`. */
+/** How to start the CLI: its TypeScript entry under tsx (default, or another checkout's `.ts`), or a bundled `main.js`. */
 interface Launch {
   entry?: string;
   nodeArgs?: string[];
 }
 
 async function spawnCli(name: string, args: string[], pickUrl: (line: unknown) => string, launch: Launch = {}): Promise<BenchProcess> {
-  const entry = launch.entry === undefined ? ['--import', 'tsx', CLI] : [launch.entry];
+  const ts = launch.entry === undefined || launch.entry.endsWith('.ts');
+  const entry = ts ? ['--import', 'tsx', launch.entry ?? CLI] : [launch.entry as string];
   const child = spawn(process.execPath, [...(launch.nodeArgs ?? []), ...entry, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     const url = pickUrl(JSON.parse(await readAddressLine(child, name)));
@@ -86,7 +87,7 @@ export interface ProxySpawnOptions {
   workers?: number;
   /** Extra Node flags for the proxy process, e.g. `--cpu-prof`. */
   nodeArgs?: string[];
-  /** A bundled CLI (`bundleCli`) to run with plain node instead of the sources under tsx. */
+  /** A bundled CLI (`bundleCli`) to run with plain node, or a `main.ts` (e.g. another checkout's) under tsx. */
   entry?: string;
 }
 

@@ -93,14 +93,23 @@ export const ConfigSchema = z
           .strictObject({
             tenant: z.string().default('_tenant').describe('Field holding the tenant id in every document of a shared index.'),
             lindex: z.string().default('_lindex').describe('Field holding the logical index name in every document of a shared index.'),
+            id: z.string().default('_lid').describe('The tenant’s own document `_id`, a keyword in every document of a shared index (sorting, paging and aggregating on `_id` use it).'),
           })
-          .default({ tenant: '_tenant', lindex: '_lindex' })
-          .describe('Names of the fields osproxy injects into shared documents (tenants may not use them).'),
+          .prefault({})
+          .describe('Names of the fields osproxy adds to every document of a shared index (tenants may never set them).'),
         stored_script_allowlist: z.array(z.string()).default([]).describe('Stored scripts (by id) a tenant in shared placement may run; inline scripts are refused there.').meta({ examples: [['bump-counter']] }),
         cursor_key_b64: CursorKeySchema.optional().describe('The key (base64 of ≥ 32 random bytes, `osproxy token key`) that seals scroll and PIT ids with AES-256-GCM; the same on every instance. Unset: cursor requests are refused (400).').meta({ examples: ['q8R0n1P0m6cB5l8Yp2v3x4w5z6A7B8C9D0E1F2G3H4I='] }),
         cursor_previous_keys_b64: z.array(CursorKeySchema).default([]).describe('Key rotation: earlier cursor keys, still accepted for unsealing (never for sealing). Keep one for the longest cursor keep-alive (24 h at most), then remove it.'),
+        field_quota_per_index: z.number().int().min(10).max(100_000).default(500).describe('Fields (as OpenSearch counts them) one logical index may have in shared placement; beyond it a write or mapping update is refused (400).'),
+        shared_total_fields_limit: z
+          .number()
+          .int()
+          .min(1_000)
+          .max(1_000_000)
+          .default(10_000)
+          .describe('`index.mapping.total_fields.limit` of the shared indexes osproxy creates; logical indexes are placed so that no shared index can reach it.'),
       })
-      .default({ reserved_fields: { tenant: '_tenant', lindex: '_lindex' }, stored_script_allowlist: [], cursor_previous_keys_b64: [] })
+      .prefault({})
       .describe('Tenant isolation settings.'),
     limits: z
       .strictObject({

@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { collectNow } from '../core/gc.ts';
 import type { TenantConfig } from '../config/tenant-schema.ts';
 import type { ControlConfig } from '../config/schema.ts';
-import { indexKey, type DocKind, type DocWrite, type IndexDoc, type InstanceDoc, type StoredDoc } from './documents.ts';
+import { IndexDocSchema, indexKey, type DocKind, type DocWrite, type IndexDoc, type InstanceDoc, type StoredDoc } from './documents.ts';
 import { StoreConflict, StoreUnavailable, type FleetStore } from './fleet-store.ts';
 import { applyDocs, asJson, snapshotDocs, SnapshotBuilder, type BuildHooks } from './snapshot-builder.ts';
 import type { ControlSnapshot } from './snapshot.ts';
@@ -281,7 +281,7 @@ export class ControlPlane {
       for (const e of legacy) {
         const t = tenants.get(e.tenant);
         const placement = t?.indices[e.lindex] ?? t?.placement ?? { kind: 'shared', routing: 'tenant' };
-        const doc: IndexDoc = { tenant: e.tenant, name: e.lindex, placement, epoch: 0, created_at: e.createdAt };
+        const doc: IndexDoc = { tenant: e.tenant, name: e.lindex, placement, epoch: 0, created_at: e.createdAt, layout: 0 };
         wrote = (await createIgnoringConflict({ kind: 'index', key: indexKey(e.tenant, e.lindex), deleted: false, body: asJson(doc) })) || wrote;
       }
     }
@@ -325,22 +325,35 @@ export class ControlPlane {
     throw new StoreConflict(`${kind} [${key}] kept changing while it was being updated`);
   }
 
-  /** The logical index, created in the store on first use with the placement it gets for good. */
-  async registerIndex(tenant: string, lindex: string): Promise<IndexEntry> {
+  /**
+   * The logical index, created in the store on first use with the placement it gets for good;
+   * `build` makes its document (given the placement; shared placement also picks its home).
+   */
+  async registerIndex(tenant: string, lindex: string, build: (placement: IndexDoc['placement']) => Promise<IndexDoc> = async (placement) => ({ tenant, name: lindex, placement, epoch: 0, created_at: Date.now(), layout: 0 })): Promise<{ entry: IndexEntry; created: boolean }> {
     const known = this.current?.index(tenant, lindex);
-    if (known !== undefined) return known;
-    const placement = (this.current as ControlSnapshot).placementForNew(tenant, lindex);
+    if (known !== undefined) return { entry: known, created: false };
+    const body = await build((this.current as ControlSnapshot).placementForNew(tenant, lindex));
     let foundCreated: StoredDoc | undefined;
     await this.mutate('index', indexKey(tenant, lindex), (doc) => {
       foundCreated = doc !== undefined && !doc.deleted ? doc : undefined;
       if (foundCreated !== undefined) return undefined; // another instance created it first: use theirs
-      const body: IndexDoc = { tenant, name: lindex, placement, epoch: 0, created_at: Date.now() };
       return { kind: 'index', key: indexKey(tenant, lindex), deleted: false, body: asJson(body) };
     });
     if (foundCreated !== undefined) this.applyLocal([foundCreated]);
     const entry = this.current?.index(tenant, lindex);
     if (entry === undefined) throw new StoreUnavailable(`logical index [${lindex}] could not be registered`);
-    return entry;
+    return { entry, created: foundCreated === undefined };
+  }
+
+  /** A guarded change of an existing logical index's document (its mapping grew, say); the new entry. */
+  async changeIndex(tenant: string, lindex: string, change: (doc: IndexDoc) => IndexDoc | undefined): Promise<IndexEntry | undefined> {
+    await this.mutate('index', indexKey(tenant, lindex), (stored) => {
+      if (stored === undefined || stored.deleted) return undefined;
+      const parsed = IndexDocSchema.safeParse(stored.body);
+      const next = parsed.success ? change(parsed.data) : undefined;
+      return next === undefined ? undefined : { kind: 'index', key: indexKey(tenant, lindex), deleted: false, body: asJson(next) };
+    });
+    return this.current?.index(tenant, lindex);
   }
 
   async unregisterIndex(tenant: string, lindex: string): Promise<void> {

@@ -47,13 +47,22 @@ export const TenantDocSchema = TenantSchema.extend({
 });
 export type TenantDoc = z.infer<typeof TenantDocSchema>;
 
-/** A logical index: its placement frozen at creation (moved only by a migration) and its epoch. */
+/**
+ * A logical index: its placement frozen at creation (moved only by a migration) and its epoch.
+ * In shared placement (layout 1) also its logical mapping, the shared index it lives in (`home`)
+ * and an incarnation (new at each creation: what tells a re-created index apart); layout 0 is a shared index of an earlier
+ * version whose fields keep the tenant's names.
+ */
 export const IndexDocSchema = z.object({
   tenant: z.string(),
   name: z.string(),
   placement: PlacementSchema,
   epoch: z.number().int().min(0).default(0),
   created_at: z.number().int().default(0),
+  layout: z.union([z.literal(0), z.literal(1)]).default(0),
+  home: z.string().optional(),
+  incarnation: z.string().optional(),
+  mapping: z.record(z.string(), z.unknown()).optional(),
 });
 export type IndexDoc = z.infer<typeof IndexDocSchema>;
 

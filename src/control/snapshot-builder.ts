@@ -53,11 +53,13 @@ class Round {
 
   private indexMap(tenant: string): Map<string, IndexEntry> {
     const all = (this.w.indexes ??= new Map(this.prev?.tenancy.indexes));
-    if (!this.w.copiedIndexMaps.has(tenant)) {
-      all.set(tenant, new Map(all.get(tenant)));
+    let map = this.w.copiedIndexMaps.has(tenant) ? (all.get(tenant) as Map<string, IndexEntry> | undefined) : undefined;
+    if (map === undefined) {
+      // A copy of the previous map, once per round (or a new one when an emptied map was dropped).
+      all.set(tenant, (map = new Map(all.get(tenant))));
       this.w.copiedIndexMaps.add(tenant);
     }
-    return all.get(tenant) as Map<string, IndexEntry>;
+    return map;
   }
 
   private instances(): Map<string, InstanceEntry> {
@@ -105,7 +107,10 @@ class Round {
       if (!parsed.success || indexKey(parsed.data.tenant, parsed.data.name) !== doc.key) return this.hooks.onBadDoc(doc, 'not a logical index document');
       const d = this.hooks.intern?.index(parsed.data) ?? parsed.data;
       // One literal of a fixed shape: V8 keeps such objects small (a spread can leave them in dictionary mode).
-      const entry: IndexEntry = { tenant: d.tenant, name: d.name, placement: d.placement, epoch: d.epoch, created_at: d.created_at, seqNo: doc.seqNo, primaryTerm: doc.primaryTerm, updatedAt: doc.updatedAt };
+      const entry: IndexEntry = {
+        tenant: d.tenant, name: d.name, placement: d.placement, epoch: d.epoch, created_at: d.created_at, layout: d.layout, home: d.home,
+        incarnation: d.incarnation, mapping: d.mapping, seqNo: doc.seqNo, primaryTerm: doc.primaryTerm, updatedAt: doc.updatedAt,
+      };
       this.indexMap(d.tenant).set(d.name, entry);
     } else {
       const parsed = InstanceDocSchema.safeParse(doc.body);
@@ -184,7 +189,8 @@ export function snapshotDocs(s: ControlSnapshot): StoredDoc[] {
   for (const t of s.tenancy.tenants.values()) out.push({ kind: 'tenant', key: t.id, body: asJson(t.doc), ...at(t) });
   for (const byName of s.tenancy.indexes.values()) {
     for (const e of byName.values()) {
-      const body: IndexDoc = { tenant: e.tenant, name: e.name, placement: e.placement, epoch: e.epoch, created_at: e.created_at };
+      const { seqNo: _s, primaryTerm: _p, updatedAt: _u, ...fields } = e;
+      const body: IndexDoc = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as IndexDoc;
       out.push({ kind: 'index', key: indexKey(e.tenant, e.name), body: asJson(body), ...at(e) });
     }
   }

@@ -6,7 +6,10 @@
 import type { Authenticator } from '../auth/index.ts';
 import type { PlacementConfig } from '../config/tenant-schema.ts';
 import { illegalArgument } from '../http/errors.ts';
+import type { Json } from '../core/json.ts';
 import { couldRender, DEFAULT_CLUSTER, DEFAULT_TEMPLATES, resolveTarget, type PlacementInput, type Target } from '../tenancy/index.ts';
+import { countFields, fromStored } from '../tenancy/mapping/logical-mapping.ts';
+import { namerFor } from '../tenancy/mapping/physical-names.ts';
 import type { EntryVersion, IndexDoc, TenantDoc } from './documents.ts';
 
 /** A document's body and version, in one object (tens of thousands of them are kept). */
@@ -24,6 +27,16 @@ export type IndexEntry = Readonly<IndexDoc> & EntryVersion;
 /** Bound on remembered targets of indexes that do not exist yet; cleared whole when reached. */
 const MAX_PENDING_TARGETS = 10_000;
 
+/**
+ * A shared index of layout 1 lives in the home its document names and keeps per-tenant fields;
+ * other entries are as their placement renders them.
+ */
+function withFields(target: Target, entry: IndexEntry): Target {
+  if (target.placement !== 'shared' || entry.layout !== 1 || entry.home === undefined || entry.incarnation === undefined) return target;
+  const fields = { mapping: fromStored(entry.mapping as Json | undefined), namer: namerFor(entry.tenant) };
+  return { ...target, physicalIndex: entry.home, fields };
+}
+
 export class TenancyView {
   /** Targets of existing indexes, kept as long as their entry is unchanged. */
   private readonly targets = new WeakMap<IndexEntry, Target>();
@@ -32,6 +45,7 @@ export class TenancyView {
   private readonly claims = new Map<string, boolean>();
   private readonly sorted = new WeakMap<ReadonlyMap<string, IndexEntry>, string[]>();
   private dedicated: readonly (readonly [string, PlacementInput])[] | undefined;
+  private homes: Map<string, number[]> | undefined;
 
   constructor(
     readonly tenants: ReadonlyMap<string, TenantEntry>,
@@ -59,7 +73,7 @@ export class TenancyView {
     const entry = this.index(tenant, lindex);
     if (entry !== undefined) {
       let target = this.targets.get(entry);
-      if (target === undefined) this.targets.set(entry, (target = this.checked(tenant, lindex, entry.placement)));
+      if (target === undefined) this.targets.set(entry, (target = withFields(this.checked(tenant, lindex, entry.placement), entry)));
       return target;
     }
     const key = `${tenant}\0${lindex}`;
@@ -70,6 +84,22 @@ export class TenancyView {
       this.pending.set(key, target);
     }
     return target;
+  }
+
+  /** The field counts of the logical indexes (layout 1) living in one shared index, found once per view. */
+  homeUsage(cluster: string, home: string): readonly number[] {
+    if (this.homes === undefined) {
+      this.homes = new Map();
+      for (const byName of this.indexes.values()) {
+        for (const e of byName.values()) {
+          if (e.layout !== 1 || e.home === undefined) continue;
+          const key = `${e.placement.cluster ?? DEFAULT_CLUSTER}\0${e.home}`;
+          const used = countFields((fromStored(e.mapping as Json | undefined)).properties);
+          this.homes.set(key, [...(this.homes.get(key) ?? []), used]);
+        }
+      }
+    }
+    return this.homes.get(`${cluster}\0${home}`) ?? [];
   }
 
   /** The tenant's logical indexes, sorted. */

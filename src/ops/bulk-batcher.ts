@@ -9,7 +9,6 @@ import { asClientError, badGateway, OsproxyError } from '../http/errors.ts';
 import { TaskWindow } from '../batch/window.ts';
 import type { Target } from '../tenancy/index.ts';
 import type { OpContext } from './context.ts';
-import { registerIndex } from './register-index.ts';
 import { ensureSharedHome } from './shared-home.ts';
 import { itemError, mapItem, type Item } from './bulk-parse.ts';
 import { clusterFor } from './targets.ts';
@@ -37,8 +36,6 @@ const FORWARDED = ['refresh', 'timeout', 'wait_for_active_shards'];
 export class BulkBatcher {
   private readonly batches = new Map<string, Batch>();
   private readonly window: TaskWindow;
-  /** Logical index → its registration (implicit create), done once before its first batch. */
-  private readonly registered = new Map<string, Promise<void>>();
   /** cluster + physical index → its shared home, prepared once before the target's first batch. */
   private readonly homes = new Map<string, Promise<void>>();
   private readonly query = new URLSearchParams();
@@ -101,18 +98,12 @@ export class BulkBatcher {
     await this.window.submit(() => this.send(batch));
   }
 
-  /** Registration and the shared home happen before a target's first batch is sent. */
+  /** The shared home (of a shared index from before per-tenant fields) is prepared before a target's first batch. */
   private async prepare(batch: Batch): Promise<void> {
-    const ctx = this.ctx;
-    for (const item of batch.items) {
-      if (item.action === 'delete' || this.registered.has(item.lindex)) continue;
-      this.registered.set(item.lindex, registerIndex(ctx, item.target as Target));
-    }
-    await Promise.all(batch.items.filter((i) => i.action !== 'delete').map((i) => this.registered.get(i.lindex)));
     const key = `${batch.target.cluster}\u0000${batch.target.physicalIndex}`;
     let home = this.homes.get(key);
     if (home === undefined) {
-      home = ensureSharedHome(ctx, batch.target);
+      home = ensureSharedHome(this.ctx, batch.target);
       this.homes.set(key, home);
     }
     await home;

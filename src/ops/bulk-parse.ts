@@ -2,9 +2,12 @@
 import { randomBytes } from 'node:crypto';
 import { isObject, MAX_JSON_DEPTH, nestsDeeperThan, type Json, type JsonObject } from '../core/json.ts';
 import { asClientError, badGateway, errorBody, illegalArgument, OsproxyError, validationFailed } from '../http/errors.ts';
-import { assertNoReservedFields, encodeId, injectReservedFields, stripReservedFields, type Target } from '../tenancy/index.ts';
+import { assertNoReservedFields, encodeId, type Target } from '../tenancy/index.ts';
+import { tenantSource } from './doc-response.ts';
 import type { OpContext } from './context.ts';
-import { checkDedicatedUpdate, sharedUpdateBody } from './update-body.ts';
+import { registerIndex } from './register-index.ts';
+import { physicalDocumentText } from './tenant-fields.ts';
+import { checkDedicatedUpdate, checkSharedUpdate, sharedUpdateBody } from './update-body.ts';
 import { mapUpstreamError } from './upstream-call.ts';
 
 export const ACTIONS = ['index', 'create', 'update', 'delete'] as const;
@@ -64,21 +67,64 @@ export function looksLikeAction(text: string): boolean {
   }
 }
 
-function prepareDoc(ctx: OpContext, action: Action, raw: string | undefined, target: Target): string | undefined {
-  if (raw === undefined) return undefined;
-  const doc = parseLine(raw);
-  if (!isObject(doc)) throw new OsproxyError({ status: 400, type: 'mapper_parsing_exception', code: 'malformed_document', reason: 'failed to parse the document line' });
-  const reserved = ctx.scope.reserved;
-  if (action === 'update') {
-    if (target.placement === 'shared') return JSON.stringify(sharedUpdateBody(doc, ctx.scope, target.lindex));
-    checkDedicatedUpdate(doc, reserved);
-    return raw;
+/** The current target of each logical index of one bulk request: registered once, updated as fields are added. */
+export class BulkTargets {
+  private readonly known = new Map<string, Target>();
+  private readonly registering = new Map<string, Promise<Target>>();
+
+  constructor(private readonly ctx: OpContext) {}
+
+  /** For a write: the logical index is registered first (once per request). */
+  forWrite(lindex: string): Promise<Target> {
+    const known = this.known.get(lindex);
+    if (known !== undefined) return Promise.resolve(known);
+    let pending = this.registering.get(lindex);
+    if (pending === undefined) {
+      pending = registerIndex(this.ctx, this.ctx.scope.target(lindex)).then((r) => {
+        this.known.set(lindex, r.target);
+        return r.target;
+      });
+      // A failed registration fails only the items that need it; the next item tries again.
+      pending.catch(() => this.registering.delete(lindex));
+      this.registering.set(lindex, pending);
+    }
+    return pending;
   }
-  assertNoReservedFields(doc, reserved, 'document');
-  return target.placement === 'shared' ? JSON.stringify(injectReservedFields(doc, ctx.scope.tenant, target.lindex, reserved)) : raw;
+
+  /** The target as it stands now (for a delete: nothing is created). */
+  current(lindex: string): Target {
+    return this.known.get(lindex) ?? this.ctx.services.control.snapshot()?.target(this.ctx.scope.tenant, lindex) ?? this.ctx.scope.target(lindex);
+  }
+
+  update(target: Target): void {
+    this.known.set(target.lindex, target);
+  }
 }
 
-export function prepareItem(ctx: OpContext, p: ParsedAction): Item {
+/** The parsed document line, checked before anything is created. */
+function checkedDoc(ctx: OpContext, action: Action, raw: string, placement: Target['placement']): JsonObject {
+  const doc = parseLine(raw);
+  if (!isObject(doc)) throw new OsproxyError({ status: 400, type: 'mapper_parsing_exception', code: 'malformed_document', reason: 'failed to parse the document line' });
+  if (action !== 'update') assertNoReservedFields(doc, ctx.scope.reserved, 'document');
+  else if (placement === 'shared') checkSharedUpdate(ctx, doc);
+  else checkDedicatedUpdate(doc, ctx.scope.reserved);
+  return doc;
+}
+
+/** The document line as sent: dedicated placements forward it as it is. */
+async function physicalLine(ctx: OpContext, action: Action, raw: string, doc: JsonObject, target: Target, id: string, targets: BulkTargets): Promise<string> {
+  if (target.placement !== 'shared') return raw;
+  if (action !== 'update') {
+    const prepared = await physicalDocumentText(ctx, target, doc, raw, id, 'document');
+    targets.update(prepared.target);
+    return prepared.text;
+  }
+  const prepared = await sharedUpdateBody(ctx, doc, target, id);
+  targets.update(prepared.target);
+  return JSON.stringify(prepared.body);
+}
+
+export async function prepareItem(ctx: OpContext, p: ParsedAction, targets: BulkTargets): Promise<Item> {
   const lindex = typeof p.meta._index === 'string' ? p.meta._index : ctx.scope.defaultIndex();
   const item: Item = { action: p.action, lindex: lindex ?? '' };
   try {
@@ -86,20 +132,25 @@ export function prepareItem(ctx: OpContext, p: ParsedAction): Item {
     for (const key of Object.keys(p.meta)) {
       if (!META_KEYS.has(key)) throw illegalArgument('bulk_meta_not_allowed', `bulk action parameter [${key}] is not allowed`);
     }
-    const target = ctx.scope.target(lindex);
+    const provisional = ctx.scope.target(lindex);
     const given = p.meta._id === undefined || p.meta._id === null ? undefined : String(p.meta._id);
     if (given === undefined && (p.action === 'update' || p.action === 'delete')) {
       throw validationFailed('id_missing', 'Validation Failed: 1: id is missing;');
     }
     item.id = given ?? randomBytes(15).toString('base64url');
+    encodeId(provisional, ctx.scope.tenant, item.id);
+    const doc = p.doc === undefined ? undefined : checkedDoc(ctx, p.action, p.doc, provisional.placement);
+    const written = p.action === 'delete' ? targets.current(lindex) : await targets.forWrite(lindex);
+    const line = p.doc === undefined || doc === undefined ? undefined : await physicalLine(ctx, p.action, p.doc, doc, written, item.id, targets);
+    // Its new fields (if any) are part of the target now.
+    const target = p.action === 'delete' ? written : targets.current(lindex);
     item.target = target;
     item.pid = encodeId(target, ctx.scope.tenant, item.id);
     const meta: JsonObject = { ...p.meta, _index: target.physicalIndex, _id: item.pid };
     if (target.placement === 'shared') delete meta.routing;
     if (target.routing === 'tenant') meta.routing = ctx.scope.tenant;
     const action = p.action === 'index' && given === undefined ? 'create' : p.action;
-    const doc = prepareDoc(ctx, p.action, p.doc, target);
-    item.lines = doc === undefined ? [JSON.stringify({ [action]: meta })] : [JSON.stringify({ [action]: meta }), doc];
+    item.lines = line === undefined ? [JSON.stringify({ [action]: meta })] : [JSON.stringify({ [action]: meta }), line];
   } catch (e) {
     item.error = asClientError(e);
   }
@@ -119,7 +170,7 @@ export function mapItem(ctx: OpContext, item: Item, upstream: Json): JsonObject 
   const mapped = mapUpstreamError(entry, [item.target], new Map([[item.pid as string, item.id as string]]));
   const out: JsonObject = { ...(isObject(mapped) ? mapped : {}), _index: item.lindex, _id: item.id as string };
   if (isObject(entry.get) && isObject(entry.get._source)) {
-    out.get = { ...entry.get, _source: stripReservedFields(entry.get._source, ctx.scope.reserved) };
+    out.get = { ...entry.get, _source: tenantSource(ctx, item.target, entry.get._source) };
   }
   return { [item.action]: out };
 }

@@ -16,7 +16,7 @@
 import { asClientError, illegalArgument, OsproxyError, validationFailed } from '../http/errors.ts';
 import { ndjsonLines } from '../stream/ndjson-lines.ts';
 import { BulkBatcher } from './bulk-batcher.ts';
-import { itemError, looksLikeAction, parseAction, prepareItem, type Item, type ParsedAction } from './bulk-parse.ts';
+import { BulkTargets, itemError, looksLikeAction, parseAction, prepareItem, type Item, type ParsedAction } from './bulk-parse.ts';
 import { OrderedItems } from './bulk-response.ts';
 import type { OpContext } from './context.ts';
 import { streamReply, type Reply } from '../http/reply.ts';
@@ -55,8 +55,9 @@ async function runBulk(ctx: OpContext, out: OrderedItems): Promise<void> {
   const batcher = new BulkBatcher(ctx, { docs: limits.bulk_batch_docs, bytes: limits.bulk_batch_bytes, window: limits.bulk_window }, (pos, entry) => out.set(pos, entry), () => out.begin());
   let pos = 0;
   const fail = (p: ParsedAction | undefined, e: OsproxyError): void => out.set(pos++, itemError(shellOf(ctx, p), e, ctx.id));
+  const targets = new BulkTargets(ctx);
   const accept = async (p: ParsedAction): Promise<void> => {
-    const item = prepareItem(ctx, p);
+    const item = await prepareItem(ctx, p, targets);
     if (item.error !== undefined) out.set(pos++, itemError(item, item.error, ctx.id));
     else await batcher.add(pos++, item);
   };

@@ -3,12 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { isObject, type Json, type JsonObject } from '../core/json.ts';
 import { indexNotFound, notFound } from '../http/errors.ts';
 import { jsonReply, type Reply } from '../http/reply.ts';
-import { assertNoReservedFields, encodeId, injectReservedFields, stripReservedFields, type Target } from '../tenancy/index.ts';
+import { assertNoReservedFields, encodeId, type Target } from '../tenancy/index.ts';
 import type { OpContext } from './context.ts';
-import { mapDocResponse, upstreamQuery } from './doc-response.ts';
-import { objectBody } from './json-body.ts';
+import { mapDocResponse, tenantSource, upstreamQuery } from './doc-response.ts';
+import { objectBody, utf8Text } from './json-body.ts';
 import { registerIndex } from './register-index.ts';
 import { ensureSharedHome } from './shared-home.ts';
+import { physicalDocumentText } from './tenant-fields.ts';
 import { clusterFor, explainTargets } from './targets.ts';
 import { callUpstream, readUpstreamJson, relayedUpstreamError } from './upstream-call.ts';
 
@@ -36,23 +37,24 @@ function relay(ctx: OpContext, target: Target, status: number, body: Json | unde
 
 /** `PUT/POST /{i}/_doc/{id}`, `POST /{i}/_doc`, `PUT/POST /{i}/_create/{id}`. */
 export async function indexDoc(ctx: OpContext): Promise<Reply> {
-  const { lindex, target } = ctx.scope.one();
-  let doc = (await objectBody(ctx, 'the document', true)) as JsonObject;
+  const resolved = ctx.scope.one().target;
+  const doc = (await objectBody(ctx, 'the document', true)) as JsonObject;
+  const text = utf8Text(await ctx.body()); // decoded again: cheaper than re-serialising the object
   const id = ctx.endpoint.id ?? autoId();
-  const pid = encodeId(target, ctx.scope.tenant, id);
+  encodeId(resolved, ctx.scope.tenant, id); // an invalid id is refused before anything is created
   // Reserved names are refused in every placement, so a tenant's documents can always move to shared.
-  const reserved = ctx.scope.reserved;
-  assertNoReservedFields(doc, reserved, 'document');
-  if (target.placement === 'shared') doc = injectReservedFields(doc, ctx.scope.tenant, lindex, reserved);
+  assertNoReservedFields(doc, ctx.scope.reserved, 'document');
   const create = ctx.endpoint.spec.name === 'doc_create' || ctx.endpoint.id === undefined;
+  const { target: registered } = await registerIndex(ctx, resolved);
+  const { text: body, target } = await physicalDocumentText(ctx, registered, doc, text, id, 'document');
+  const pid = encodeId(target, ctx.scope.tenant, id);
   await ensureSharedHome(ctx, target);
-  await registerIndex(ctx, target);
   explainTargets(ctx, [target]);
   const res = await callUpstream(ctx, clusterFor(ctx, target), {
     method: 'PUT',
     path: `/${encodeURIComponent(target.physicalIndex)}/${create ? '_create' : '_doc'}/${encodeURIComponent(pid)}`,
     query: upstreamQuery(ctx, target, create ? ['op_type'] : []),
-    body: JSON.stringify(doc),
+    body,
     idempotent: false,
   });
   return relay(ctx, target, res.status, await readUpstreamJson(ctx, res), id, pid);
@@ -82,7 +84,7 @@ export async function getDoc(ctx: OpContext): Promise<Reply> {
     return jsonReply(404, { _index: target.lindex, _id: id, found: false });
   }
   if (res.status >= 400 || !isObject(body)) return relay(ctx, target, res.status, body, id, pid);
-  if (sourceOnly) return jsonReply(200, isObject(body._source) ? stripReservedFields(body._source, ctx.scope.reserved) : {});
+  if (sourceOnly) return jsonReply(200, isObject(body._source) ? tenantSource(ctx, target, body._source) : {});
   return relay(ctx, target, res.status, body, id, pid);
 }
 

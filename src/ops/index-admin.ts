@@ -7,7 +7,9 @@ import type { OpContext } from './context.ts';
 import { logicalSettings, nestSettings } from './index-settings.ts';
 import { objectBody } from './json-body.ts';
 import { registerIndex, unregisterIndex } from './register-index.ts';
-import { ensureSharedIndex, putMapping, upstreamRefusal } from './shared-home.ts';
+import { putTenantMapping, tenantMapping } from './index-mappings.ts';
+import { upstreamRefusal } from './shared-home.ts';
+import { parseLogicalMapping } from '../tenancy/mapping/logical-mapping.ts';
 import { clusterFor, explainTargets } from './targets.ts';
 import { callUpstream, mapUpstreamError, readUpstreamJson } from './upstream-call.ts';
 
@@ -49,9 +51,14 @@ export async function createIndex(ctx: OpContext): Promise<Reply> {
     throw new OsproxyError({ status: 400, type: 'resource_already_exists_exception', code: 'index_exists', reason: `index [${lindex}] already exists` });
   }
   explainTargets(ctx, [target]);
-  if (target.placement === 'shared') await ensureSharedIndex(ctx, target, isObject(body.mappings) ? body.mappings : undefined);
-  else await createDedicated(ctx, target, settings, body.mappings);
-  await registerIndex(ctx, target);
+  if (target.placement === 'shared') {
+    // The logical mapping is checked whole before anything is created; another creator first is 400 as on a cluster.
+    const { created } = await registerIndex(ctx, target, parseLogicalMapping(body.mappings));
+    if (!created) throw new OsproxyError({ status: 400, type: 'resource_already_exists_exception', code: 'index_exists', reason: `index [${lindex}] already exists` });
+  } else {
+    await createDedicated(ctx, target, settings, body.mappings);
+    await registerIndex(ctx, target);
+  }
   return jsonReply(200, { acknowledged: true, shards_acknowledged: true, index: lindex });
 }
 
@@ -81,32 +88,14 @@ function concreteTargets(ctx: OpContext): Target[] {
   return ctx.scope.existingTargets(ctx.query.get('ignore_unavailable') === 'true');
 }
 
-function strip(mapping: Json | undefined, reserved: ReservedFields): JsonObject {
-  if (!isObject(mapping)) return {};
-  const out: JsonObject = { ...mapping };
-  if (isObject(out.properties)) {
-    out.properties = Object.fromEntries(Object.entries(out.properties).filter(([k]) => !isReservedField(k, reserved)));
-  }
-  return out;
-}
-
-async function physicalMapping(ctx: OpContext, target: Target): Promise<JsonObject> {
-  const res = await callUpstream(ctx, clusterFor(ctx, target), { method: 'GET', path: `/${encodeURIComponent(target.physicalIndex)}/_mapping` });
-  const answer = await readUpstreamJson(ctx, res);
-  if (res.status === 404) return {};
-  if (res.status >= 400 || !isObject(answer)) throw upstreamRefusal(res.status, mapUpstreamError(answer, [target]));
-  const entry = answer[target.physicalIndex];
-  return strip(isObject(entry) ? entry.mappings : undefined, ctx.scope.reserved);
-}
-
-/** `GET /{i}`: synthesized from the physical mapping and settings (index-settings.ts), names and internal fields hidden. */
+/** `GET /{i}`: the tenant's logical mapping (index-mappings.ts) and synthesized settings (index-settings.ts); no physical name or internal field. */
 export async function getIndex(ctx: OpContext): Promise<Reply> {
   const out: JsonObject = {};
   for (const target of concreteTargets(ctx)) {
     const settings = await logicalSettings(ctx, target);
     out[target.lindex] = {
       aliases: {},
-      mappings: await physicalMapping(ctx, target),
+      mappings: await tenantMapping(ctx, target),
       settings: ctx.query.get('flat_settings') === 'true' ? settings : nestSettings(settings),
     };
   }
@@ -116,7 +105,7 @@ export async function getIndex(ctx: OpContext): Promise<Reply> {
 /** `GET /{i}/_mapping` and `GET /_mapping`. */
 export async function getMapping(ctx: OpContext): Promise<Reply> {
   const out: JsonObject = {};
-  for (const target of concreteTargets(ctx)) out[target.lindex] = { mappings: await physicalMapping(ctx, target) };
+  for (const target of concreteTargets(ctx)) out[target.lindex] = { mappings: await tenantMapping(ctx, target) };
   return jsonReply(200, out);
 }
 
@@ -126,10 +115,7 @@ export async function putIndexMapping(ctx: OpContext): Promise<Reply> {
   refuseReservedProperties(body, ctx.scope.reserved);
   const targets = concreteTargets(ctx);
   if (targets.length === 0) throw indexNotFound(ctx.endpoint.index ?? '_all');
-  for (const target of targets) {
-    if (target.placement === 'shared') await ensureSharedIndex(ctx, target, body);
-    else await putMapping(ctx, target, body);
-  }
+  for (const target of targets) await putTenantMapping(ctx, target, body);
   return jsonReply(200, { acknowledged: true });
 }
 

@@ -1,7 +1,8 @@
 import { isObject, type Json, type JsonObject } from '../core/json.ts';
 import { validationFailed } from '../http/errors.ts';
 import { jsonReply, type Reply } from '../http/reply.ts';
-import { encodeId, stripReservedFields, type Target } from '../tenancy/index.ts';
+import { encodeId, type Target } from '../tenancy/index.ts';
+import { tenantSource } from './doc-response.ts';
 import type { OpContext } from './context.ts';
 import { objectBody } from './json-body.ts';
 import { clusterFor } from './targets.ts';
@@ -46,7 +47,7 @@ function mapDoc(ctx: OpContext, ref: DocRef, up: Json | undefined): JsonObject {
   if (!isObject(up) || up.found !== true) return { _index: ref.lindex, _id: ref.id, found: false };
   const out: JsonObject = { ...up, _index: ref.lindex, _id: ref.id };
   delete out._routing;
-  if (isObject(out._source)) out._source = stripReservedFields(out._source, ctx.scope.reserved);
+  if (isObject(out._source) && ref.target !== undefined) out._source = tenantSource(ctx, ref.target, out._source);
   return out;
 }
 

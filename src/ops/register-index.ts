@@ -1,38 +1,55 @@
 /**
- * Implicit creation (SPEC §5.2): a first write to a logical index registers it in the fleet store,
- * like OpenSearch's auto-create, with the placement it keeps until a migration moves it.
+ * Implicit and explicit creation (SPEC §5.2): a first write to a logical index, or `PUT /{i}`,
+ * registers it in the fleet store, like OpenSearch's auto-create, with the placement it keeps
+ * until a migration moves it. In shared placement it also gets its shared index (a home of the
+ * pool with room for its field quota), its fields mapped there under the tenant's physical names.
  */
-import { StoreConflict, StoreUnavailable } from '../control/fleet-store.ts';
-import { OsproxyError, unavailable } from '../http/errors.ts';
-import type { Target } from '../tenancy/index.ts';
+import { randomBytes } from 'node:crypto';
+import type { IndexDoc } from '../control/documents.ts';
+import { asJson } from '../control/snapshot-builder.ts';
+import { OsproxyError } from '../http/errors.ts';
+import { resolveTarget, type Target } from '../tenancy/index.ts';
+import { emptyMapping, mappingJson, type LogicalMapping } from '../tenancy/mapping/logical-mapping.ts';
+import { namerFor } from '../tenancy/mapping/physical-names.ts';
 import type { OpContext } from './context.ts';
+import { chooseHome } from './shared-homes.ts';
+import { storeCall } from './store-call.ts';
+import { putPhysicalFields } from './tenant-fields.ts';
 
-export function storeUnavailable(): OsproxyError {
-  return unavailable('control_store_unavailable', 'the fleet store cannot be reached to record a new index; retry later', 1);
+/** The document of a new logical index; in shared placement its home and fields are prepared first. */
+async function newIndexDoc(ctx: OpContext, lindex: string, placement: IndexDoc['placement'], mapping: LogicalMapping): Promise<IndexDoc> {
+  const doc: IndexDoc = { tenant: ctx.scope.tenant, name: lindex, placement, epoch: 0, created_at: Date.now(), layout: 0 };
+  if (placement.kind !== 'shared') return doc;
+  const home = await chooseHome(ctx, resolveTarget(ctx.scope.tenant, lindex, placement));
+  const incarnation = randomBytes(9).toString('base64url');
+  const base = resolveTarget(ctx.scope.tenant, lindex, placement);
+  const target: Target = { ...base, physicalIndex: home, fields: { mapping: emptyMapping(), namer: namerFor(ctx.scope.tenant) } };
+  if (Object.keys(mapping.properties).length > 0) await putPhysicalFields(ctx, target, mapping);
+  return { ...doc, layout: 1, home, incarnation, mapping: asJson(mappingJson(mapping)) };
 }
 
-/** Registers the target's logical index if this instance's snapshot does not know it yet. */
-export async function registerIndex(ctx: OpContext, target: Target): Promise<void> {
-  if (ctx.scope.has(target.lindex)) return;
-  try {
-    await ctx.services.control.registerIndex(ctx.scope.tenant, target.lindex);
-  } catch (e) {
-    if (e instanceof StoreUnavailable || e instanceof StoreConflict) throw storeUnavailable();
-    throw e;
+export interface Registered {
+  target: Target;
+  /** False when the index existed already (another request or instance created it first). */
+  created: boolean;
+}
+
+/** The logical index of `target`, registered if this instance does not know it yet; its current target. */
+export async function registerIndex(ctx: OpContext, target: Target, mapping: LogicalMapping = emptyMapping()): Promise<Registered> {
+  const control = ctx.services.control;
+  if (ctx.scope.has(target.lindex) || control.snapshot()?.hasIndex(ctx.scope.tenant, target.lindex) === true) {
+    return { target: control.snapshot()?.target(ctx.scope.tenant, target.lindex) ?? target, created: false };
   }
+  const { created } = await storeCall(() => control.registerIndex(ctx.scope.tenant, target.lindex, (placement) => newIndexDoc(ctx, target.lindex, placement, mapping)));
+  const registered = control.snapshot()?.target(ctx.scope.tenant, target.lindex);
   // Another instance may have created it first under a placement this request did not resolve.
-  const registered = ctx.services.control.snapshot()?.target(ctx.scope.tenant, target.lindex);
-  if (registered === undefined || registered.physicalIndex !== target.physicalIndex || registered.cluster !== target.cluster) {
+  if (registered === undefined || registered.cluster !== target.cluster || (registered.fields === undefined && registered.physicalIndex !== target.physicalIndex)) {
     throw new OsproxyError({ status: 409, type: 'version_conflict_engine_exception', code: 'placement_changed', reason: `index [${target.lindex}] was just created with another placement; retry the request`, retryable: true });
   }
+  return { target: registered, created };
 }
 
 /** Removes a logical index from the fleet store (its data is the caller's to delete first). */
 export async function unregisterIndex(ctx: OpContext, lindex: string): Promise<void> {
-  try {
-    await ctx.services.control.unregisterIndex(ctx.scope.tenant, lindex);
-  } catch (e) {
-    if (e instanceof StoreUnavailable || e instanceof StoreConflict) throw storeUnavailable();
-    throw e;
-  }
+  await storeCall(() => ctx.services.control.unregisterIndex(ctx.scope.tenant, lindex));
 }

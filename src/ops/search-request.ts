@@ -1,7 +1,7 @@
 /** Pieces of a search-like request shared by search, count, by-query, msearch and PIT. */
 import { isObject, type Json, type JsonObject } from '../core/json.ts';
 import { illegalArgument } from '../http/errors.ts';
-import type { Target } from '../tenancy/index.ts';
+import { rewriteSearchParams, type Target } from '../tenancy/index.ts';
 import type { OpContext } from './context.ts';
 
 export const QUERY_STRING_PARAMS: readonly string[] = ['q', 'df', 'default_operator', 'analyzer', 'lenient'];
@@ -47,7 +47,7 @@ export function tenantRouted(targets: readonly Target[]): boolean {
 /** Upstream parameters: the query-string ones are folded into the body; routing pins shared-only searches to the tenant's shard. */
 export function searchQuery(ctx: OpContext, targets: Target[]): URLSearchParams {
   const q = new URLSearchParams();
-  for (const [k, v] of ctx.query) {
+  for (const [k, v] of rewriteSearchParams(ctx.query, ctx.scope.searchScope(targets))) {
     if (QUERY_STRING_PARAMS.includes(k) || k === 'routing') continue;
     if (k !== 'filter_path') q.append(k, v);
     else {

@@ -58,7 +58,8 @@ const sharedHomes = new WeakMap<UpstreamCluster, Set<string>>();
 
 /** Before the first write into a shared physical index: make sure it exists with the reserved fields mapped. */
 export async function ensureSharedHome(ctx: OpContext, target: Target): Promise<void> {
-  if (target.placement !== 'shared') return;
+  // Per-tenant fields (layout 1): the home was created with the logical index.
+  if (target.placement !== 'shared' || target.fields !== undefined) return;
   const cluster = clusterFor(ctx, target);
   const known = sharedHomes.get(cluster) ?? new Set<string>();
   sharedHomes.set(cluster, known);

@@ -8,18 +8,20 @@ import { objectBody } from './json-body.ts';
 import { registerIndex } from './register-index.ts';
 import { ensureSharedHome } from './shared-home.ts';
 import { clusterFor, explainTargets } from './targets.ts';
-import { checkDedicatedUpdate, sharedUpdateBody } from './update-body.ts';
+import { checkDedicatedUpdate, checkSharedUpdate, sharedUpdateBody } from './update-body.ts';
 import { callUpstream, readUpstreamJson, relayedUpstreamError } from './upstream-call.ts';
 
 export async function updateDoc(ctx: OpContext): Promise<Reply> {
-  const { lindex, target } = ctx.scope.one();
+  const resolved = ctx.scope.one().target;
   const id = ctx.endpoint.id as string;
-  const pid = encodeId(target, ctx.scope.tenant, id);
+  encodeId(resolved, ctx.scope.tenant, id);
   let body = (await objectBody(ctx, 'the update request', true)) as JsonObject;
-  if (target.placement === 'shared') body = sharedUpdateBody(body, ctx.scope, lindex);
-  else checkDedicatedUpdate(body, ctx.scope.reserved);
+  if (resolved.placement !== 'shared') checkDedicatedUpdate(body, ctx.scope.reserved);
+  else checkSharedUpdate(ctx, body);
+  let { target } = await registerIndex(ctx, resolved);
+  if (target.placement === 'shared') ({ body, target } = await sharedUpdateBody(ctx, body, target, id));
+  const pid = encodeId(target, ctx.scope.tenant, id);
   await ensureSharedHome(ctx, target);
-  await registerIndex(ctx, target);
   explainTargets(ctx, [target]);
   const res = await callUpstream(ctx, clusterFor(ctx, target), {
     method: 'POST',

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { isObject, type Json, type JsonObject } from '../core/json.ts';
 import { badGateway } from '../http/errors.ts';
 import type { Target } from '../tenancy/index.ts';
+import { logicalText } from '../tenancy/mapping/physical-names.ts';
 import type { UpstreamCluster, UpstreamResponse } from '../upstream/cluster.ts';
 import type { OpContext } from './context.ts';
 
@@ -98,7 +99,8 @@ export function mapUpstreamError(body: Json | undefined, targets: Target[], ids:
     let out = s.replace(/Preview of field's value: '[\s\S]*'/, "Preview of field's value: [redacted]");
     for (const [pid, id] of ids) out = out.split(pid).join(id);
     for (const name of names) out = out.split(name).join(byPhysical.get(name) as string);
-    return out;
+    // Per-tenant field names (shared placement) back to the tenant's.
+    return logicalText(out);
   };
   return mapStrings(body, replace);
 }

@@ -14,7 +14,11 @@ import { pathIndices } from './path-indices.ts';
 
 /** The tenancy settings of the configuration, prepared once (the cursor key decoded). */
 export interface TenancySettings {
-  readonly reserved: ReservedFields;
+  readonly reserved: Required<ReservedFields>;
+  /** Fields one logical index may have in shared placement. */
+  readonly fieldQuota: number;
+  /** The total-fields limit of the shared indexes osproxy creates. */
+  readonly sharedFieldsLimit: number;
   readonly storedScriptAllowlist: ReadonlySet<string>;
   /** Seal (current) and unseal (current or previous) scroll and PIT ids; undefined ⇒ cursors are refused. */
   readonly cursorKeys: CursorKeys | undefined;
@@ -39,7 +43,7 @@ export class RequestScope {
   readonly tenant: string;
   readonly principal: Principal;
   readonly roles: ReadonlySet<Role>;
-  readonly reserved: ReservedFields;
+  readonly reserved: Required<ReservedFields>;
   /** What the path's `{index}` resolved to, eagerly: a bad or ambiguous name fails here. */
   readonly path: PathIndices;
 

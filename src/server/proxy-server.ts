@@ -72,7 +72,7 @@ async function listen(server: Server, l: ListenerConfig, i: number): Promise<str
 }
 
 function tenancySettings(config: OsproxyConfig): TenancySettings {
-  const { reserved_fields, stored_script_allowlist, cursor_key_b64, cursor_previous_keys_b64 } = config.tenancy;
+  const { reserved_fields, stored_script_allowlist, cursor_key_b64, cursor_previous_keys_b64, field_quota_per_index, shared_total_fields_limit } = config.tenancy;
   // Validated at load (schema); the length check keeps a hand-built config from sealing with a weak key.
   const strong = (b64: string): Buffer | undefined => {
     const key = Buffer.from(b64, 'base64');
@@ -82,6 +82,8 @@ function tenancySettings(config: OsproxyConfig): TenancySettings {
   const previous = cursor_previous_keys_b64.map(strong).filter((k): k is Buffer => k !== undefined);
   return {
     reserved: reserved_fields,
+    fieldQuota: field_quota_per_index,
+    sharedFieldsLimit: shared_total_fields_limit,
     storedScriptAllowlist: new Set(stored_script_allowlist),
     cursorKeys: current === undefined ? undefined : { current, previous },
   };

@@ -1,6 +1,6 @@
 /** Byte tables, number grammar and tight byte loops shared by the JSON scanner (RFC 8259). */
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
+import { BACKSLASH, QUOTE } from '../core/json-chars.ts';
+
 const MINUS = 0x2d;
 const PLUS = 0x2b;
 const DOT = 0x2e;

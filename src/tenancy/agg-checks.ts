@@ -6,9 +6,10 @@
  */
 import type { Json, JsonObject } from '../core/json.ts';
 import { malformed, refuse } from './errors.ts';
-import { checkValueField } from './field-checks.ts';
+import { valueFieldName } from './field-checks.ts';
+import { isObject } from '../core/json.ts';
 import { rewriteHitOptions } from './hit-sections.ts';
-import { asList, expectObject } from './json-shape.ts';
+import { expectObject } from './json-shape.ts';
 import { andFilter, type RewriteContext } from './scope.ts';
 import { checkScript } from './scripts.ts';
 import { rewriteSort } from './sort-checks.ts';
@@ -50,12 +51,21 @@ function scanAggParams(value: Json, ctx: RewriteContext, path: string, termsLike
   for (const [key, child] of Object.entries(value)) {
     const at = `${path}.${key}`;
     if (key === 'script' || key.endsWith('_script')) checkScript(child, ctx, at);
-    else if (key === 'field' || key === 'path' || key.endsWith('_field')) checkValueField(child, ctx, at);
-    else if (key === 'fields' || key.endsWith('_fields')) asList(child).forEach((f, i) => checkValueField(f, ctx, `${at}[${i}]`));
+    else if (key === 'field' || key === 'path' || key.endsWith('_field')) value[key] = valueFieldName(child, ctx, at);
+    else if (key === 'fields' || key.endsWith('_fields')) value[key] = renameFieldList(child, ctx, at);
     else if (QUERY_KEYS.has(key)) malformed('unsupported_parameter', `[${at}] is not supported by osproxy`);
     else if (termsLike && key === 'min_doc_count' && Number(child) === 0) refuseMinDocCountZero(at);
     else scanAggParams(child, ctx, at, termsLike);
   }
+}
+
+/** multi_terms / matrix_stats field lists: names or `{field}` objects. */
+function renameFieldList(list: Json, ctx: RewriteContext, at: string): Json {
+  const rename = (f: Json, i: number): Json => {
+    if (isObject(f)) return { ...f, field: valueFieldName(f.field, ctx, `${at}[${i}].field`) };
+    return valueFieldName(f, ctx, `${at}[${i}]`);
+  };
+  return Array.isArray(list) ? list.map(rename) : rename(list, 0);
 }
 
 function refuseMinDocCountZero(path: string): never {
@@ -76,7 +86,7 @@ const significant: AggHandler = (body, ctx, path) => {
   scanAggParams(rest, ctx, path, true);
   const own = bg === undefined ? undefined : ctx.rewriteQuery(bg, `${path}.background_filter`);
   const filter = andFilter(own, ctx.filter);
-  return filter === undefined ? b : { ...b, background_filter: filter };
+  return filter === undefined ? rest : { ...rest, background_filter: filter };
 };
 
 const globalAgg: AggHandler = (_body, _ctx, path) =>
@@ -99,7 +109,7 @@ const filtersAgg: AggHandler = (body, ctx, path) => {
     : Object.fromEntries(Object.entries(expectObject(filters, at)).map(([name, q]): [string, Json] => [name, ctx.rewriteQuery(q, `${at}.${name}`)]));
   const { filters: _filters, ...rest } = b;
   scanAggParams(rest, ctx, path, false);
-  return { ...b, filters: mapped };
+  return { ...rest, filters: mapped };
 };
 
 const topHits: AggHandler = (body, ctx, path) => rewriteHitOptions(body, ctx, path, false);
@@ -107,7 +117,7 @@ const topHits: AggHandler = (body, ctx, path) => rewriteHitOptions(body, ctx, pa
 const topMetrics: AggHandler = (body, ctx, path) => {
   const { sort, ...rest } = expectObject(body, path);
   scanAggParams(rest, ctx, path, false);
-  return sort === undefined ? body : { ...rest, sort: rewriteSort(sort, ctx, `${path}.sort`) };
+  return sort === undefined ? rest : { ...rest, sort: rewriteSort(sort, ctx, `${path}.sort`) };
 };
 
 /** Pipeline aggregations read bucket values, never documents: nothing to scope. */

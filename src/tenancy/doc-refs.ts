@@ -6,7 +6,7 @@
  */
 import { type Json, type JsonObject } from '../core/json.ts';
 import { malformed, refuse } from './errors.ts';
-import { checkQueryField, checkQueryFields } from './field-checks.ts';
+import { checkQueryField, queryFieldList, valueFieldName } from './field-checks.ts';
 import { encodeSharedId } from './id-codec.ts';
 import { asList, assertKnownKeys, expectObject, expectScalarString, isFlat } from './json-shape.ts';
 import type { Target } from './names.ts';
@@ -49,9 +49,9 @@ const LOOKUP_KEYS: ReadonlySet<string> = new Set(['index', 'id', 'path', 'routin
 /** `{"terms":{"f":{"index":..,"id":..,"path":..}}}` → physical index, id and routing. */
 export function rewriteTermsLookup(lookup: JsonObject, ctx: RewriteContext, path: string): JsonObject {
   assertKnownKeys(lookup, LOOKUP_KEYS, path);
-  checkQueryField(lookup.path, ctx, `${path}.path`);
+  const fieldPath = valueFieldName(lookup.path, ctx, `${path}.path`);
   const ref = resolveDocRef(lookup.index, lookup.id, lookup.routing, ctx, path);
-  const out: JsonObject = { index: ref.index, id: ref.id, path: lookup.path };
+  const out: JsonObject = { index: ref.index, id: ref.id, path: fieldPath };
   if (ref.routing !== undefined) out.routing = ref.routing;
   return out;
 }
@@ -63,14 +63,19 @@ function rewriteMltItem(item: Json, ctx: RewriteContext, path: string): Json {
   if (typeof item === 'string') return item;
   const obj = expectObject(item, path);
   assertKnownKeys(obj, MLT_ITEM_KEYS, path);
-  if (obj.fields !== undefined) checkQueryFields(obj.fields, ctx, `${path}.fields`);
+  const own: JsonObject = { ...obj };
+  if (obj.fields !== undefined) own.fields = queryFieldList(obj.fields, ctx, `${path}.fields`);
   if (obj.per_field_analyzer !== undefined) {
-    Object.keys(expectObject(obj.per_field_analyzer, `${path}.per_field_analyzer`)).forEach((f) => checkQueryField(f, ctx, `${path}.per_field_analyzer`));
+    const entries = Object.entries(expectObject(obj.per_field_analyzer, `${path}.per_field_analyzer`));
+    own.per_field_analyzer = Object.fromEntries(entries.map(([f, a]) => [valueFieldName(f, ctx, `${path}.per_field_analyzer`), a]));
   }
-  if (obj.doc !== undefined) return rewriteArtificialDoc(obj, ctx, path);
+  if (obj.doc !== undefined) {
+    if (!ctx.fields.identity) refuse('artificial_doc_refused', `[${path}.doc] artificial documents are not supported for indexes with per-tenant fields; use [_index] and [_id]`);
+    return rewriteArtificialDoc(own, ctx, path);
+  }
   if (obj._id === undefined) malformed('malformed_request', `[${path}] must have [_id] or [doc]`);
   const ref = resolveDocRef(obj._index, obj._id, obj.routing, ctx, path);
-  const out: JsonObject = { ...obj, _index: ref.index, _id: ref.id };
+  const out: JsonObject = { ...own, _index: ref.index, _id: ref.id };
   delete out.routing;
   if (ref.routing !== undefined) out.routing = ref.routing;
   return out;
@@ -96,7 +101,7 @@ export function rewriteMoreLikeThis(body: JsonObject, ctx: RewriteContext, path:
       const items = asList(value).map((item, i) => rewriteMltItem(item, ctx, `${at}[${i}]`));
       out[key] = Array.isArray(value) ? items : items[0];
     } else if (MLT_FIELD_KEYS.includes(key)) {
-      checkQueryFields(value, ctx, at);
+      out[key] = queryFieldList(value, ctx, at);
     } else if (key === 'ids' || key === 'docs') {
       refuse('lookup_refused', `[${at}] is not supported; use [like] items with [_index] and [_id]`);
     } else if (!isFlat(value)) {
@@ -112,6 +117,9 @@ const PERCOLATE_KEYS: ReadonlySet<string> = new Set(['field', 'document', 'docum
 export function rewritePercolate(body: JsonObject, ctx: RewriteContext, path: string): JsonObject {
   assertKnownKeys(body, PERCOLATE_KEYS, path);
   checkQueryField(body.field, ctx, `${path}.field`);
+  if (!ctx.fields.identity && (body.document !== undefined || body.documents !== undefined)) {
+    refuse('percolate_refused', `[${path}] percolating documents is not supported for indexes with per-tenant fields`);
+  }
   for (const key of ['document', 'documents']) {
     if (body[key] !== undefined) assertNoReservedFields(body[key], ctx.reserved, `${path}.${key}`);
   }

@@ -43,10 +43,19 @@ export function checkQueryField(value: Json | undefined, ctx: RewriteContext, pa
 export function checkValueField(value: Json | undefined, ctx: RewriteContext, path: string): string {
   const field = fieldName(value, path);
   if (couldNameReserved(field, ctx.reserved)) refuseReserved(field, path);
+  if (field === '_id' && ctx.shared) refuseIdValues(path);
   if (field === '_routing' || physicalMetaField(field, ctx)) {
     refuse('metadata_field_refused', `[${path}] uses [${field}], whose values are physical names osproxy does not expose`);
   }
   return field;
+}
+
+/** `_id` values reach here only when some searched index keeps no logical id field. */
+function refuseIdValues(path: string): never {
+  refuse(
+    'metadata_field_refused',
+    `[${path}] uses [_id], whose values osproxy maps to your ids only when every searched index keeps them (a shared index created before osproxy kept logical ids, or a search that also spans a dedicated index, does not); search those indexes separately`,
+  );
 }
 
 /** A field listed for retrieval or highlighting. `stored_fields` may list metadata: hits map it. */
@@ -88,4 +97,90 @@ export function checkQueryText(text: Json | undefined, ctx: RewriteContext, path
       refuse('query_text_refused', `[${path}] queries [${field}] inside query text, which osproxy cannot map; use a term, terms or ids query`);
     }
   }
+}
+
+/** A field named by a query, as the searched indexes name it (one or more). */
+export function queryFieldNames(value: Json | undefined, ctx: RewriteContext, path: string): string[] {
+  return ctx.fields.names(checkQueryField(value, ctx, path));
+}
+
+function ambiguous(field: string, path: string): never {
+  refuse('field_mapped_differently', `[${path}] uses [${field}], which the searched indexes map differently; search them one at a time`);
+}
+
+/** A field whose values are used: one name; `_id` stands for the logical id field where every shared target keeps one. */
+export function valueFieldName(value: Json | undefined, ctx: RewriteContext, path: string): string {
+  const field = fieldName(value, path);
+  if (field === '_id' && ctx.logicalIds) return ctx.reserved.id as string;
+  checkValueField(field, ctx, path);
+  const names = ctx.fields.names(field);
+  if (names.length > 1) ambiguous(field, path);
+  return names[0];
+}
+
+export interface ListedFieldOptions {
+  /** Metadata names are fine (stored_fields). */
+  allowMeta?: boolean;
+  /** Patterns expand to fields with doc values only (docvalue_fields). */
+  docValues?: boolean;
+}
+
+/** A field listed for retrieval or highlighting, patterns expanded; `_id` is the logical id field where kept. */
+export function listedFieldNames(value: Json | undefined, ctx: RewriteContext, path: string, opts: ListedFieldOptions = {}): string[] {
+  const field = fieldName(value, path);
+  if (field === '_id' && opts.allowMeta !== true && ctx.logicalIds) return [ctx.reserved.id as string];
+  return ctx.fields.names(checkListedField(field, ctx, path, opts.allowMeta), opts.docValues);
+}
+
+/** `default_field`, `fields`, `field`: each name expanded; a list stays a list. */
+export function queryFieldList(value: Json, ctx: RewriteContext, path: string): Json {
+  if (Array.isArray(value)) return value.flatMap((f, i) => queryFieldNames(f, ctx, `${path}[${i}]`));
+  const names = queryFieldNames(value, ctx, path);
+  return names.length === 1 ? names[0] : names;
+}
+
+/**
+ * Field prefixes inside Lucene query text (`title:foo`, `_exists_:title`) renamed for the searched
+ * indexes. Quoted phrases are left alone; a prefix the indexes name in several ways is refused
+ * (text cannot hold one clause per name).
+ */
+export function rewriteQueryText(value: Json | undefined, ctx: RewriteContext, path: string): string {
+  checkQueryText(value, ctx, path);
+  const text = value as string;
+  if (ctx.fields.identity) return text;
+  const rename = (field: string): string => {
+    const names = ctx.fields.names(field.replaceAll('\\', ''));
+    if (names.length > 1) ambiguous(field, path);
+    return names[0];
+  };
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      out += text.slice(i, j + 1);
+      i = j + 1;
+      continue;
+    }
+    const m = /^([^\s:()"[\]{}^~+\-!&|/\\]|\\.)+(?=\s*:)/.exec(text.slice(i));
+    const atTokenStart = i === 0 || /[\s(+\-!]/.test(text[i - 1]);
+    if (m !== null && atTokenStart) {
+      const field = m[0];
+      out += field === '_exists_' ? field : rename(field);
+      i += field.length;
+      if (field === '_exists_') {
+        const rest = /^(\s*:\s*)([^\s()"[\]{}^~]+)/.exec(text.slice(i));
+        if (rest !== null) {
+          out += rest[1] + rename(rest[2]);
+          i += rest[0].length;
+        }
+      }
+      continue;
+    }
+    out += c;
+    i++;
+  }
+  return out;
 }

@@ -8,6 +8,7 @@ import { isObject, type Json, type JsonObject } from '../core/json.ts';
 import { splitSharedId } from './id-codec.ts';
 import type { Target } from './names.ts';
 import { isReservedField, stripReservedFields, type ReservedFields } from './reserved-fields.ts';
+import { logicalKey, logicalSource } from './mapping/physical-names.ts';
 
 export interface HitContext {
   tenant: string;
@@ -41,12 +42,28 @@ export function mapHit(hit: JsonObject, ctx: HitContext): JsonObject | undefined
     if (DROPPED.has(key)) continue;
     if (key === '_index') entries.push([key, identity.target.lindex]);
     else if (key === '_id') entries.push([key, identity.id ?? value]);
-    else if (FIELD_SECTIONS.has(key) && isObject(value)) entries.push([key, stripReservedFields(value, ctx.reserved)]);
-    else if (key === '_ignored' && Array.isArray(value)) entries.push([key, value.filter((f) => typeof f !== 'string' || !isReservedField(f, ctx.reserved))]);
+    else if (FIELD_SECTIONS.has(key) && isObject(value)) entries.push([key, tenantSection(key, value, identity.target, ctx)]);
+    else if (key === '_ignored' && Array.isArray(value)) {
+      const own = value.filter((f) => typeof f !== 'string' || !isReservedField(f, ctx.reserved));
+      entries.push([key, identity.target.fields === undefined ? own : own.map((f) => (typeof f === 'string' ? logicalKey(f) : f))]);
+    }
     else if (key === 'inner_hits' && isObject(value)) entries.push([key, mapInnerHits(value, ctx)]);
     else entries.push([key, value]);
   }
   return Object.fromEntries(entries);
+}
+
+/**
+ * A field section of a hit as the tenant sees it: reserved fields removed, its own field names
+ * back; the logical id field (asked for as `_id`) shows as `_id`.
+ */
+function tenantSection(key: string, value: JsonObject, target: Target, ctx: HitContext): JsonObject {
+  const idField = ctx.reserved.id;
+  const withId = (key === 'fields' || key === 'docvalue_fields') && idField !== undefined && value[idField] !== undefined && target.fields !== undefined
+    ? { ...value, _id: value[idField] }
+    : value;
+  const own = stripReservedFields(withId, ctx.reserved);
+  return target.fields === undefined ? own : (logicalSource(own) as JsonObject);
 }
 
 /** Map a list of hits, dropping the ones that are not this tenant's. */

@@ -6,23 +6,44 @@
  */
 import { isObject, type Json, type JsonObject } from '../core/json.ts';
 import { malformed } from './errors.ts';
-import { checkListedField, checkValueField } from './field-checks.ts';
-import { asList, expectObject, isFlat } from './json-shape.ts';
+import { listedFieldNames, valueFieldName } from './field-checks.ts';
+import { asList, expectObject, expectString, isFlat } from './json-shape.ts';
+import { isReservedField } from './reserved-fields.ts';
 import type { RewriteContext } from './scope.ts';
 import { checkScript } from './scripts.ts';
 import { rewriteSort } from './sort-checks.ts';
 
-/** `fields` / `docvalue_fields`: names or `{field, format}` objects. */
-export function checkFieldList(list: Json, ctx: RewriteContext, path: string): void {
-  asList(list).forEach((entry, i) => {
+/** `fields` / `docvalue_fields`: names or `{field, format}` objects, each expanded to the searched indexes' names. */
+export function rewriteFieldList(list: Json, ctx: RewriteContext, path: string, docValues = false): Json[] {
+  return asList(list).flatMap((entry, i) => {
     const at = Array.isArray(list) ? `${path}[${i}]` : path;
-    checkListedField(isObject(entry) ? entry.field : entry, ctx, at);
+    const names = listedFieldNames(isObject(entry) ? entry.field : entry, ctx, at, { docValues });
+    return names.map((name): Json => (isObject(entry) ? { ...entry, field: name } : name));
   });
 }
 
 /** `stored_fields`: names; metadata names are fine (hits map their metadata). */
-export function checkStoredFields(list: Json, ctx: RewriteContext, path: string): void {
-  asList(list).forEach((entry, i) => checkListedField(entry, ctx, `${path}[${i}]`, true));
+export function rewriteDocvalueFields(list: Json, ctx: RewriteContext, path: string): Json[] {
+  return rewriteFieldList(list, ctx, path, true);
+}
+
+export function rewriteStoredFields(list: Json, ctx: RewriteContext, path: string): Json {
+  const out = asList(list).flatMap((entry, i) => listedFieldNames(entry, ctx, `${path}[${i}]`, { allowMeta: true }));
+  return Array.isArray(list) || out.length > 1 ? out : out[0];
+}
+
+/** `_source`: `false`, a pattern or list of them, or `{includes, excludes}`, patterns expanded. */
+export function rewriteSourceFilter(source: Json, ctx: RewriteContext, path: string): Json {
+  if (typeof source === 'boolean' || ctx.fields.identity) return source;
+  // Source filters only ever narrow what comes back (reserved fields are stripped from it anyway).
+  const list = (v: Json, at: string): Json[] => asList(v).flatMap((p, i) => {
+    const field = expectString(p, `${at}[${i}]`);
+    return isReservedField(field, ctx.reserved) ? [field] : ctx.fields.names(field);
+  });
+  if (!isObject(source)) return list(source, path);
+  const out: JsonObject = { ...source };
+  for (const key of ['includes', 'excludes', 'include', 'exclude']) if (source[key] !== undefined) out[key] = list(source[key], `${path}.${key}`);
+  return out;
 }
 
 export function checkScriptFields(scriptFields: Json, ctx: RewriteContext, path: string): void {
@@ -45,9 +66,9 @@ export function rewriteHighlight(highlight: Json, ctx: RewriteContext, path: str
 }
 
 function rewriteHighlightFields(fields: Json, ctx: RewriteContext, path: string): JsonObject {
-  const entries = Object.entries(expectObject(fields, path)).map(([name, options]): [string, Json] => {
-    checkListedField(name, ctx, path);
-    return [name, rewriteHighlightOptions(expectObject(options, `${path}.${name}`), ctx, `${path}.${name}`)];
+  const entries = Object.entries(expectObject(fields, path)).flatMap(([name, options]): [string, Json][] => {
+    const rewritten = rewriteHighlightOptions(expectObject(options, `${path}.${name}`), ctx, `${path}.${name}`);
+    return listedFieldNames(name, ctx, path).map((physical): [string, Json] => [physical, rewritten]);
   });
   return Object.fromEntries(entries);
 }
@@ -57,7 +78,7 @@ function rewriteHighlightOptions(options: JsonObject, ctx: RewriteContext, path:
   for (const [key, value] of Object.entries(options)) {
     const at = `${path}.${key}`;
     if (key === 'highlight_query') out.highlight_query = ctx.rewriteQuery(value, at);
-    else if (key === 'matched_fields') asList(value).forEach((f, i) => checkListedField(f, ctx, `${at}[${i}]`));
+    else if (key === 'matched_fields') out.matched_fields = asList(value).flatMap((f, i) => listedFieldNames(f, ctx, `${at}[${i}]`));
     else if (key !== 'fields' && !isFlat(value)) malformed('unsupported_parameter', `[${at}] is not supported by osproxy`);
   }
   return out;
@@ -76,8 +97,9 @@ export function rewriteHitOptions(body: Json, ctx: RewriteContext, path: string,
     if (key === 'sort') out.sort = rewriteSort(value, ctx, at);
     else if (key === 'highlight') out.highlight = rewriteHighlight(value, ctx, at);
     else if (key === 'script_fields') checkScriptFields(value, ctx, at);
-    else if (key === 'docvalue_fields' || key === 'fields') checkFieldList(value, ctx, at);
-    else if (key === 'stored_fields') checkStoredFields(value, ctx, at);
+    else if (key === 'docvalue_fields' || key === 'fields') out[key] = rewriteFieldList(value, ctx, at, key === 'docvalue_fields');
+    else if (key === 'stored_fields') out[key] = rewriteStoredFields(value, ctx, at);
+    else if (key === '_source') out[key] = rewriteSourceFilter(value, ctx, at);
     else if (key === 'collapse' && allowCollapse) out.collapse = rewriteCollapse(value, ctx, at);
     else if (!HIT_OPTION_KEYS.has(key)) malformed('unsupported_parameter', `[${at}] is not supported by osproxy`);
   }
@@ -95,12 +117,12 @@ const COLLAPSE_KEYS = new Set(['field', 'inner_hits', 'max_concurrent_group_sear
 export function rewriteCollapse(collapse: Json, ctx: RewriteContext, path: string): JsonObject {
   const obj = expectObject(collapse, path);
   for (const key of Object.keys(obj)) if (!COLLAPSE_KEYS.has(key)) malformed('unsupported_parameter', `[${path}.${key}] is not supported by osproxy`);
-  checkValueField(obj.field, ctx, `${path}.field`);
-  if (obj.inner_hits === undefined) return obj;
+  const field = valueFieldName(obj.field, ctx, `${path}.field`);
+  if (obj.inner_hits === undefined) return { ...obj, field };
   const inner = obj.inner_hits;
   const at = `${path}.inner_hits`;
   const mapped = Array.isArray(inner)
     ? inner.map((ih, i) => rewriteHitOptions(ih, ctx, `${at}[${i}]`, true))
     : rewriteHitOptions(inner, ctx, at, true);
-  return { ...obj, inner_hits: mapped };
+  return { ...obj, field, inner_hits: mapped };
 }

@@ -12,6 +12,7 @@ export {
   type PlacementKind,
   type RoutingMode,
   type Target,
+  type TargetFields,
 } from './names.ts';
 export { MAX_ID_BYTES, decodeId, decodeSharedId, encodeId, encodeSharedId, splitSharedId, type SharedIdParts } from './id-codec.ts';
 export {
@@ -24,5 +25,5 @@ export {
 } from './reserved-fields.ts';
 export { scopeFilter, type ScriptPolicy, type SearchScope } from './scope.ts';
 export { checkScript } from './scripts.ts';
-export { checkSearchParams, rewriteByQueryBody, rewriteCountBody, rewriteSearchBody } from './search-rewrite.ts';
+export { checkSearchParams, rewriteByQueryBody, rewriteCountBody, rewriteSearchBody, rewriteSearchParams } from './search-rewrite.ts';
 export { buildHitContext, mapHit, mapHits, type HitContext } from './hit-mapper.ts';

@@ -45,6 +45,12 @@ export function single(key: string, value: Json): JsonObject {
   return Object.fromEntries([[key, value]]);
 }
 
+/** One query per field name: the query itself, or a `bool` matching any of them (fields named differently per index). */
+export function perName(names: readonly string[], build: (name: string) => JsonObject): JsonObject {
+  if (names.length === 1) return build(names[0]);
+  return { bool: { should: names.map(build), minimum_should_match: 1 } };
+}
+
 /** `boost` and `_name` of a query, to carry over onto its replacement. */
 export function queryOptions(...sources: (Json | undefined)[]): JsonObject {
   const out: JsonObject = {};

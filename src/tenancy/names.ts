@@ -2,6 +2,8 @@
 import { DEFAULT_TEMPLATES, renderTemplate, templateProblem, type PlacementKind } from '../config/templates.ts';
 import { indexNameProblem } from '../core/index-names.ts';
 import { IsolationError, TenancyConfigError } from './errors.ts';
+import type { LogicalMapping } from './mapping/logical-mapping.ts';
+import type { PhysicalNamer } from './mapping/physical-names.ts';
 
 export { DEFAULT_TEMPLATES, indexNameProblem, renderTemplate, type PlacementKind };
 export type RoutingMode = 'tenant' | 'none';
@@ -13,6 +15,17 @@ export interface Target {
   cluster: string;
   physicalIndex: string;
   routing: RoutingMode;
+  /**
+   * Shared placement with per-tenant fields (SPEC §4.2): the logical mapping and the names its
+   * fields have in the shared index. Absent: field names are the tenant's own (dedicated
+   * placements, and shared indexes created before per-tenant fields).
+   */
+  fields?: TargetFields;
+}
+
+export interface TargetFields {
+  mapping: LogicalMapping;
+  namer: PhysicalNamer;
 }
 
 /** The placement fields needed here; the server's zod `PlacementConfig` satisfies it structurally. */

@@ -4,7 +4,7 @@
  */
 import { isObject, type Json, type JsonObject } from '../core/json.ts';
 import { malformed, refuse } from './errors.ts';
-import { checkQueryField, checkValueField } from './field-checks.ts';
+import { valueFieldName } from './field-checks.ts';
 import { rewriteInnerHits } from './hit-sections.ts';
 import { assertKnownKeys, expectArray, expectObject, single } from './json-shape.ts';
 import type { QueryHandler } from './query-leaves.ts';
@@ -64,7 +64,7 @@ function compound(type: string, spec: CompoundSpec): QueryHandler {
       if (spec.query?.includes(key)) out[key] = ctx.rewriteQuery(value, at);
       else if (spec.clauses?.includes(key)) out[key] = rewriteClauses(value, ctx, at);
       else if (spec.lists?.includes(key)) out[key] = expectArray(value, at).map((q, i) => ctx.rewriteQuery(q, `${at}[${i}]`));
-      else if (spec.fields?.includes(key)) checkQueryField(value, ctx, at);
+      else if (spec.fields?.includes(key)) out[key] = valueFieldName(value, ctx, at);
       else if (key === 'inner_hits') out[key] = rewriteInnerHits(value, ctx, at);
       else if (isObject(value) || Array.isArray(value)) malformed('unsupported_parameter', `[${at}] must be a value`);
     }
@@ -111,18 +111,23 @@ const functionScore: QueryHandler = (body, ctx, path) => {
   return { function_score: out };
 };
 
+/** Checks a score function and renames the fields it names (in place: the function object is the request's own copy). */
 function checkScoreFunction(fn: JsonObject, ctx: RewriteContext, path: string): void {
   if (fn.script_score !== undefined) checkScript(expectObject(fn.script_score, `${path}.script_score`).script, ctx, `${path}.script_score.script`);
-  if (fn.field_value_factor !== undefined) checkValueField(expectObject(fn.field_value_factor, `${path}.field_value_factor`).field, ctx, `${path}.field_value_factor.field`);
+  if (fn.field_value_factor !== undefined) {
+    const fvf = { ...expectObject(fn.field_value_factor, `${path}.field_value_factor`) };
+    fvf.field = valueFieldName(fvf.field, ctx, `${path}.field_value_factor.field`);
+    fn.field_value_factor = fvf;
+  }
   if (fn.random_score !== undefined) {
-    const random = expectObject(fn.random_score, `${path}.random_score`);
-    if (random.field !== undefined) checkValueField(random.field, ctx, `${path}.random_score.field`);
+    const random = { ...expectObject(fn.random_score, `${path}.random_score`) };
+    if (random.field !== undefined) random.field = valueFieldName(random.field, ctx, `${path}.random_score.field`);
+    fn.random_score = random;
   }
   for (const decay of ['gauss', 'linear', 'exp']) {
     if (fn[decay] === undefined) continue;
-    for (const key of Object.keys(expectObject(fn[decay], `${path}.${decay}`))) {
-      if (key !== 'multi_value_mode') checkValueField(key, ctx, `${path}.${decay}.${key}`);
-    }
+    const entries = Object.entries(expectObject(fn[decay], `${path}.${decay}`));
+    fn[decay] = Object.fromEntries(entries.map(([key, v]) => [key === 'multi_value_mode' ? key : valueFieldName(key, ctx, `${path}.${decay}.${key}`), v]));
   }
 }
 

@@ -6,9 +6,9 @@
  */
 import { isObject, type Json, type JsonObject } from '../core/json.ts';
 import { malformed, refuse } from './errors.ts';
-import { checkQueryField, checkQueryFields, checkQueryText } from './field-checks.ts';
+import { queryFieldList, queryFieldNames, rewriteQueryText, valueFieldName } from './field-checks.ts';
 import { rewriteTermsLookup } from './doc-refs.ts';
-import { assertKnownKeys, expectObject, isFlat, single } from './json-shape.ts';
+import { assertKnownKeys, expectObject, isFlat, perName, single } from './json-shape.ts';
 import { ID_QUERY_TYPES, INDEX_QUERY_TYPES, rewriteIdTermQuery, rewriteIndexQuery } from './meta-queries.ts';
 import type { RewriteContext } from './scope.ts';
 import { checkScript } from './scripts.ts';
@@ -57,9 +57,10 @@ function fieldKeyed(type: string, spec: FieldKeyedSpec): QueryHandler {
     for (const key of outer) if (b[key] !== undefined && !isFlat(b[key])) malformed('malformed_query', `[${path}.${key}] must be a value`);
     const mapped = rewriteMetaField(type, field, b, ctx, at);
     if (mapped !== undefined) return mapped;
-    checkQueryField(field, ctx, at);
+    const names = queryFieldNames(field, ctx, at);
     const value = spec.geo ? checkGeoValue(b[field], at) : checkFieldValue(type, b[field], ctx, at);
-    return single(type, { ...b, [field]: value });
+    const rest = Object.fromEntries(Object.entries(b).filter(([k]) => k !== field));
+    return perName(names, (name) => single(type, { ...rest, ...single(name, value) }));
   };
 }
 
@@ -83,13 +84,13 @@ function checkFieldValue(type: string, value: Json, ctx: RewriteContext, at: str
   return value;
 }
 
-/** Flat parameters; `*_field` names a field, `*_script` is a script (terms_set). */
+/** Flat parameters; `*_field` names a field (renamed in place), `*_script` is a script (terms_set). */
 function checkLeafParams(params: JsonObject, ctx: RewriteContext, at: string): void {
   for (const [key, value] of Object.entries(params)) {
     const path = `${at}.${key}`;
     if (key.endsWith('_script')) checkScript(value, ctx, path);
     else if (!isFlat(value)) malformed('unsupported_parameter', `[${path}] is not supported by osproxy`);
-    else if (key.endsWith('_field')) checkQueryField(value, ctx, path);
+    else if (key.endsWith('_field')) params[key] = valueFieldName(value, ctx, path);
   }
 }
 
@@ -100,7 +101,7 @@ function scanIntervals(value: Json, ctx: RewriteContext, at: string): void {
   for (const [key, child] of Object.entries(value)) {
     const path = `${at}.${key}`;
     if (key === 'script') checkScript(child, ctx, path);
-    else if (key === 'use_field') checkQueryField(child, ctx, path);
+    else if (key === 'use_field') value[key] = valueFieldName(child, ctx, path);
     else scanIntervals(child, ctx, path);
   }
 }
@@ -135,16 +136,23 @@ const FIELD_PARAMS = new Set(['field', 'fields', 'default_field']);
 function paramLeaf(type: string, spec: ParamLeafSpec): QueryHandler {
   const objects = new Set(spec.objects ?? []);
   return (body, ctx, path) => {
-    const b = expectObject(body, path);
+    const b: JsonObject = { ...expectObject(body, path) };
     for (const [key, value] of Object.entries(b)) {
       const at = `${path}.${key}`;
-      if (FIELD_PARAMS.has(key)) checkQueryFields(value, ctx, at);
+      if (FIELD_PARAMS.has(key)) b[key] = queryFieldList(value, ctx, at);
       else if (objects.has(key) ? !Object.values(expectObject(value, at)).every(isFlat) : !isFlat(value)) {
         malformed('unsupported_parameter', `[${at}] is not supported by osproxy`);
       }
     }
     if (type === 'exists' && b.field === undefined) malformed('malformed_query', `[${path}] must have [field]`);
-    if (spec.text) checkQueryText(b.query, ctx, `${path}.query`);
+    if (spec.text) b.query = rewriteQueryText(b.query, ctx, `${path}.query`);
+    // A single-name parameter that now has several names: one query per name (exists, distance_feature)…
+    if (Array.isArray(b.field)) return perName(b.field as string[], (name) => single(type, { ...b, field: name }));
+    // …or, for a default field, the list form OpenSearch also takes.
+    if (Array.isArray(b.default_field)) {
+      b.fields = [...(Array.isArray(b.fields) ? b.fields : []), ...b.default_field];
+      delete b.default_field;
+    }
     return single(type, b);
   };
 }

@@ -9,12 +9,14 @@ import { IsolationError } from './errors.ts';
 export interface ReservedFields {
   tenant: string;
   lindex: string;
+  /** The logical id, a keyword: sorting, paginating and aggregating on `_id` use it (shared placement). */
+  id?: string;
 }
 
-export const DEFAULT_RESERVED_FIELDS: Readonly<ReservedFields> = { tenant: '_tenant', lindex: '_lindex' };
+export const DEFAULT_RESERVED_FIELDS: Readonly<ReservedFields> = { tenant: '_tenant', lindex: '_lindex', id: '_lid' };
 
 export function reservedNames(reserved: ReservedFields): readonly string[] {
-  return [reserved.tenant, reserved.lindex];
+  return reserved.id === undefined ? [reserved.tenant, reserved.lindex] : [reserved.tenant, reserved.lindex, reserved.id];
 }
 
 /** True for a reserved field or one of its sub-fields (`_tenant`, `_tenant.keyword`). */

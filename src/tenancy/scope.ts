@@ -6,6 +6,7 @@ import type { Json, JsonObject } from '../core/json.ts';
 import { refuse } from './errors.ts';
 import { assertTenantId, type Target } from './names.ts';
 import type { ReservedFields } from './reserved-fields.ts';
+import { fieldResolver, type FieldResolver } from './mapping/field-resolver.ts';
 
 export interface SearchScope {
   tenant: string;
@@ -33,6 +34,13 @@ export interface RewriteContext extends ScriptPolicy {
   readonly lookupTargets: readonly Target[];
   /** The scope filter, or undefined when every target is dedicated (nothing to filter). */
   readonly filter: JsonObject | undefined;
+  /** Field names of the request → names in the searched indexes (per-tenant fields in shared placement). */
+  readonly fields: FieldResolver;
+  /**
+   * Every shared target keeps the logical id in a reserved keyword field: `_id` can be sorted,
+   * paginated, aggregated and collapsed on (it stands for that field).
+   */
+  readonly logicalIds: boolean;
   /** The query walker, passed in so that section modules need not import it (no import cycle). */
   rewriteQuery(query: Json, path: string): JsonObject;
 }
@@ -71,6 +79,9 @@ export function buildRewriteContext(scope: SearchScope, walk: QueryWalker): Rewr
     reserved: scope.reserved,
     storedScriptAllowlist: scope.storedScriptAllowlist,
     filter: scopeFilter(scope.tenant, sharedTargets, dedicatedTargets, scope.reserved),
+    fields: fieldResolver(scope.targets),
+    // Only when every searched index keeps the logical id field: a dedicated index has none.
+    logicalIds: dedicatedTargets.length === 0 && scope.reserved.id !== undefined && sharedTargets.every((t) => t.fields !== undefined),
     rewriteQuery(query, path) {
       if (++depth > MAX_QUERY_DEPTH) refuse('query_too_deep', `[${path}] nests queries deeper than ${MAX_QUERY_DEPTH} levels`);
       try {

@@ -6,12 +6,12 @@
 import type { Json, JsonObject } from '../core/json.ts';
 import { malformed, refuse } from './errors.ts';
 import { rewriteAggs } from './agg-checks.ts';
-import { checkListedField, checkQueryField, checkQueryText, checkValueField } from './field-checks.ts';
-import { checkFieldList, checkScriptFields, checkStoredFields, rewriteCollapse, rewriteHighlight } from './hit-sections.ts';
+import { checkListedField, checkQueryField, checkQueryText, checkValueField, listedFieldNames, valueFieldName } from './field-checks.ts';
+import { checkScriptFields, rewriteCollapse, rewriteDocvalueFields, rewriteFieldList, rewriteHighlight, rewriteSourceFilter, rewriteStoredFields } from './hit-sections.ts';
 import { walkQuery } from './query-walk.ts';
 import { buildRewriteContext, type RewriteContext, type SearchScope } from './scope.ts';
 import { checkScript } from './scripts.ts';
-import { checkSlice, rewriteIndicesBoost, rewriteRescore } from './search-sections.ts';
+import { rewriteIndicesBoost, rewriteRescore, rewriteSlice } from './search-sections.ts';
 import { rewriteSort } from './sort-checks.ts';
 
 type SectionRewriter = (value: Json, ctx: RewriteContext, path: string) => Json;
@@ -42,10 +42,11 @@ const SECTIONS: ReadonlyMap<string, SectionRewriter> = new Map<string, SectionRe
   ['collapse', rewriteCollapse],
   ['indices_boost', rewriteIndicesBoost],
   ['script_fields', check(checkScriptFields)],
-  ['docvalue_fields', check(checkFieldList)],
-  ['fields', check(checkFieldList)],
-  ['stored_fields', check(checkStoredFields)],
-  ['slice', check(checkSlice)],
+  ['docvalue_fields', rewriteDocvalueFields],
+  ['fields', rewriteFieldList],
+  ['stored_fields', rewriteStoredFields],
+  ['_source', rewriteSourceFilter],
+  ['slice', rewriteSlice],
   ['stats', (_v, _ctx, p) => refuse('stats_refused', `[${p}] search statistics groups are not supported by osproxy`)],
   ['suggest', sharedOnlyRefusal('suggest_refused', 'suggesters read terms from every document of a shared index and are not supported in shared placement')],
   ['runtime_mappings', sharedOnlyRefusal('runtime_mappings_refused', 'runtime fields can shadow the fields osproxy filters on and are not supported in shared placement')],
@@ -55,7 +56,7 @@ const SECTIONS: ReadonlyMap<string, SectionRewriter> = new Map<string, SectionRe
   // Plain values; `pit` ids are sealed and swapped by the caller, the query is still wrapped.
   ...[
     'from', 'size', 'timeout', 'terminate_after', 'track_total_hits', 'track_scores', 'min_score', 'version',
-    'seq_no_primary_term', 'explain', 'search_after', 'pit', '_source', 'include_named_queries_score',
+    'seq_no_primary_term', 'explain', 'search_after', 'pit', 'include_named_queries_score',
   ].map((k): [string, SectionRewriter] => [k, keep]),
 ]);
 
@@ -92,12 +93,13 @@ const BY_QUERY_KEYS = new Set(['query', 'script', 'max_docs', 'slice', 'conflict
 /** `_delete_by_query` / `_update_by_query`: wrapped query, script rule, slice checked. */
 export function rewriteByQueryBody(body: JsonObject | undefined, scope: SearchScope): JsonObject {
   const ctx = buildRewriteContext(scope, walkQuery);
+  const out: JsonObject = { ...body };
   for (const [key, value] of Object.entries(body ?? {})) {
     if (!BY_QUERY_KEYS.has(key)) malformed('unknown_by_query_key', `request does not support [${key}]`);
     if (key === 'script') checkScript(value, ctx, 'script');
-    if (key === 'slice') checkSlice(value, ctx, 'slice');
+    if (key === 'slice') out.slice = rewriteSlice(value, ctx, 'slice');
   }
-  return { ...body, query: wrapQuery(body?.query, ctx) };
+  return { ...out, query: wrapQuery(body?.query, ctx) };
 }
 
 /**
@@ -140,6 +142,35 @@ function checkSearchParam(name: string, value: string, ctx: RewriteContext): voi
         refuse(name === 'search_pipeline' ? 'search_pipeline_refused' : 'suggest_refused', `[${name}] is not supported in shared placement`);
       }
   }
+}
+
+/** URL parameters that list fields (`sort=f:asc`, `_source_includes`, `docvalue_fields`…). */
+const FIELD_LIST_PARAMS = new Set(['sort', 'docvalue_fields', 'stored_fields', '_source', '_source_includes', '_source_excludes']);
+
+/**
+ * The URL parameters as the searched indexes need them: fields renamed where the indexes have
+ * per-tenant fields (the rest as given). Checks as checkSearchParams does.
+ */
+export function rewriteSearchParams(params: Iterable<[string, string]>, scope: SearchScope): [string, string][] {
+  const ctx = buildRewriteContext(scope, walkQuery);
+  const out: [string, string][] = [];
+  for (const [name, value] of params) {
+    checkSearchParam(name, value, ctx);
+    out.push([name, FIELD_LIST_PARAMS.has(name) && !ctx.fields.identity ? renameParamList(name, value, ctx) : value]);
+  }
+  return out;
+}
+
+function renameParamList(name: string, value: string, ctx: RewriteContext): string {
+  if (name === '_source' && (value === 'true' || value === 'false')) return value;
+  return value.split(',').filter((v) => v !== '').flatMap((entry) => {
+    if (name === 'docvalue_fields') return listedFieldNames(entry, ctx, name, { docValues: true });
+    if (name !== 'sort') return ctx.fields.names(entry);
+    const colon = entry.lastIndexOf(':');
+    const field = colon === -1 ? entry : entry.slice(0, colon);
+    if (field === '_score' || field === '_doc' || field === '_shard_doc') return [entry];
+    return [valueFieldName(field, ctx, 'sort') + (colon === -1 ? '' : entry.slice(colon))];
+  }).join(',');
 }
 
 /** `field`, `field:asc`, `_score:desc`. */

@@ -1,7 +1,7 @@
 /** Top-level search sections that are neither query, aggregations nor hit shaping: rescore, indices_boost, slice. */
 import { isObject, type Json, type JsonObject } from '../core/json.ts';
 import { malformed, refuse } from './errors.ts';
-import { checkListedField } from './field-checks.ts';
+import { checkListedField, valueFieldName } from './field-checks.ts';
 import { assertKnownKeys, expectArray, expectObject, isFlat, single } from './json-shape.ts';
 import { unique, type RewriteContext } from './scope.ts';
 
@@ -49,9 +49,13 @@ function physicalForBoost(name: string, ctx: RewriteContext, path: string): stri
 const SLICE_KEYS: ReadonlySet<string> = new Set(['id', 'max', 'field']);
 
 /** slice: its field's values only steer slicing and are never returned, so only reserved names are refused. */
-export function checkSlice(slice: Json, ctx: RewriteContext, path: string): void {
-  const s = expectObject(slice, path);
+export function rewriteSlice(slice: Json, ctx: RewriteContext, path: string): JsonObject {
+  const s = { ...expectObject(slice, path) };
   assertKnownKeys(s, SLICE_KEYS, path);
-  if (s.field !== undefined) checkListedField(s.field, ctx, `${path}.field`, true);
   if (!Object.values(s).every(isFlat)) malformed('malformed_request', `[${path}] values must be scalars`);
+  if (s.field !== undefined) {
+    checkListedField(s.field, ctx, `${path}.field`, true);
+    s.field = valueFieldName(s.field, ctx, `${path}.field`);
+  }
+  return s;
 }

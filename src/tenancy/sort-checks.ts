@@ -5,7 +5,7 @@
  */
 import { isObject, type Json, type JsonObject } from '../core/json.ts';
 import { malformed } from './errors.ts';
-import { checkValueField } from './field-checks.ts';
+import { valueFieldName } from './field-checks.ts';
 import { assertKnownKeys, expectObject, isFlat } from './json-shape.ts';
 import type { RewriteContext } from './scope.ts';
 import { checkScript } from './scripts.ts';
@@ -21,18 +21,18 @@ export function rewriteSort(sort: Json, ctx: RewriteContext, path: string): Json
 }
 
 function rewriteSortEntry(entry: Json, ctx: RewriteContext, path: string): Json {
-  if (typeof entry === 'string') {
-    if (!BUILTIN_SORTS.has(entry)) checkValueField(entry, ctx, path);
-    return entry;
-  }
+  if (typeof entry === 'string') return BUILTIN_SORTS.has(entry) ? entry : valueFieldName(entry, ctx, path);
   const obj = expectObject(entry, path);
-  return Object.fromEntries(Object.entries(obj).map(([key, value]) => [key, rewriteSortKey(key, value, ctx, `${path}.${key}`)]));
+  return Object.fromEntries(Object.entries(obj).map(([key, value]) => {
+    const at = `${path}.${key}`;
+    const name = key === '_script' || key === '_geo_distance' || BUILTIN_SORTS.has(key) ? key : valueFieldName(key, ctx, at);
+    return [name, rewriteSortKey(key, value, ctx, at)];
+  }));
 }
 
 function rewriteSortKey(key: string, value: Json, ctx: RewriteContext, path: string): Json {
   if (key === '_script') return rewriteScriptSort(value, ctx, path);
   if (key === '_geo_distance') return rewriteGeoSort(value, ctx, path);
-  if (!BUILTIN_SORTS.has(key)) checkValueField(key, ctx, path);
   if (!isObject(value)) return value;
   return rewriteSortOptions(value, ctx, path);
 }
@@ -51,7 +51,7 @@ function rewriteNestedSort(nested: Json, ctx: RewriteContext, path: string): Jso
   const obj = expectObject(nested, path);
   assertKnownKeys(obj, NESTED_SORT_KEYS, path);
   const out: JsonObject = { ...obj };
-  if (obj.path !== undefined) checkValueField(obj.path, ctx, `${path}.path`);
+  if (obj.path !== undefined) out.path = valueFieldName(obj.path, ctx, `${path}.path`);
   if (obj.filter !== undefined) out.filter = ctx.rewriteQuery(obj.filter, `${path}.filter`);
   if (obj.nested !== undefined) out.nested = rewriteNestedSort(obj.nested, ctx, `${path}.nested`);
   return out;
@@ -67,6 +67,6 @@ function rewriteScriptSort(value: Json, ctx: RewriteContext, path: string): Json
 /** `_geo_distance`: every key that is not a parameter is a field. */
 function rewriteGeoSort(value: Json, ctx: RewriteContext, path: string): JsonObject {
   const obj = expectObject(value, path);
-  for (const key of Object.keys(obj)) if (!GEO_SORT_PARAMS.has(key)) checkValueField(key, ctx, `${path}.${key}`);
-  return obj.nested === undefined ? obj : { ...obj, nested: rewriteNestedSort(obj.nested, ctx, `${path}.nested`) };
+  const out = Object.fromEntries(Object.entries(obj).map(([key, v]) => [GEO_SORT_PARAMS.has(key) ? key : valueFieldName(key, ctx, `${path}.${key}`), v]));
+  return obj.nested === undefined ? out : { ...out, nested: rewriteNestedSort(obj.nested, ctx, `${path}.nested`) };
 }

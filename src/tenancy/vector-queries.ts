@@ -4,7 +4,7 @@
  */
 import type { JsonObject } from '../core/json.ts';
 import { malformed } from './errors.ts';
-import { checkQueryField } from './field-checks.ts';
+import { valueFieldName } from './field-checks.ts';
 import { assertKnownKeys, expectObject, isFlat, single } from './json-shape.ts';
 import type { QueryHandler } from './query-leaves.ts';
 import { andFilter, type RewriteContext } from './scope.ts';
@@ -24,8 +24,8 @@ function vectorQuery(type: string): QueryHandler {
     if (fields.length !== 1) malformed('malformed_query', `[${path}] must name exactly one field`);
     const field = fields[0];
     const at = `${path}.${field}`;
-    checkQueryField(field, ctx, at);
-    return single(type, single(field, rewriteVectorParams(type, expectObject(b[field], at), ctx, at)));
+    const name = valueFieldName(field, ctx, at);
+    return single(type, single(name, rewriteVectorParams(type, expectObject(b[field], at), ctx, at)));
   };
 }
 

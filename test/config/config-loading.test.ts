@@ -18,7 +18,7 @@ describe('configuration: YAML file < OSPROXY_* env < flags, validated up front',
     const cfg = loadConfig({ file: yamlFile(base) });
     assert.deepEqual(cfg.listeners, [{ host: '127.0.0.1', port: 9200 }]);
     assert.equal(cfg.limits.max_body_bytes, 8 * 1024 * 1024);
-    assert.deepEqual(cfg.tenancy.reserved_fields, { tenant: '_tenant', lindex: '_lindex' });
+    assert.deepEqual(cfg.tenancy.reserved_fields, { tenant: '_tenant', lindex: '_lindex', id: '_lid' });
   });
 
   it('names an unknown key and where it is', () => {

@@ -47,7 +47,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     operators: [{ name: 'ops', token_sha256: hashToken(OPERATOR_TOKEN) }],
     ...(opts.extra ?? {}),
   });
-  const proxy = await startProxy(config, { log: pino({ level: 'silent' }) });
+  const proxy = await startProxy(config, { log: pino({ level: process.env.STACK_LOG ?? 'silent' }) });
   const auth = Object.fromEntries(tenants.map((t) => [t, { authorization: `Bearer ${t}-token` }]));
   return {
     engine,

@@ -2,6 +2,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { call } from '../helpers/http.ts';
 import { startStack, type Stack } from '../helpers/stack.ts';
+import type { JsonObject } from '../../src/core/json.ts';
+import { logicalSource } from '../../src/tenancy/mapping/physical-names.ts';
 
 type Body = Record<string, unknown> & { error?: { type: string; reason: string }; osproxy?: { code: string } };
 
@@ -30,7 +32,12 @@ describe('documents through the proxy are isolated per tenant (shared placement)
   it('stores the document in the shared physical index with the tenant tags', async () => {
     const raw = await call<Body>(stack.engine.url, 'GET', '/osproxy-shared-orders/_doc/acme:orders:1?routing=acme');
     assert.equal(raw.status, 200);
-    assert.deepEqual(raw.body._source, { item: 'anvil', qty: 2, _tenant: 'acme', _lindex: 'orders' });
+    const source = raw.body._source as Record<string, unknown>;
+    assert.deepEqual(logicalSource(source as JsonObject), { item: 'anvil', qty: 2, _tenant: 'acme', _lindex: 'orders', _lid: '1' });
+    const fields = Object.keys(source).filter((k) => !k.startsWith('_'));
+    assert.ok(fields.length === 2 && fields.every((k) => /__osx_[a-z2-7]{10}$/.test(k)), `stored under the tenant's own physical names: ${fields.join(', ')}`);
+    const mapping = await call<Body>(stack.engine.url, 'GET', '/osproxy-shared-orders/_mapping');
+    assert.equal(JSON.stringify(mapping.body).includes('"item"'), false, 'no field of the tenant under its plain name');
   });
 
   it('another tenant cannot read, update, delete or count it', async () => {

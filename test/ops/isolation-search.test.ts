@@ -96,7 +96,6 @@ describe('isolation proof, search (shared placement): B never observes A', () =>
       [{ size: 0, aggs: { t: { terms: { field: 'tag.keyword', min_doc_count: 0 } } } }, 'min_doc_count_zero_refused'],
       [{ size: 0, aggs: { t: { terms: { field: '_index' } } } }, 'metadata_field_refused'],
       [{ size: 0, aggs: { t: { terms: { field: '_tenant' } } } }, 'reserved_field_refused'],
-      [{ size: 0, aggs: { t: { terms: { field: '_id' } } } }, 'metadata_field_refused'],
     ];
     for (const [body, code] of refused) {
       const res = await search(B, body);
@@ -151,8 +150,23 @@ describe('isolation proof, search (shared placement): B never observes A', () =>
     }
   });
 
-  it('sort on _id or a reserved field is refused; sort on a value field is scoped', async () => {
-    for (const sort of [['_id'], [{ _tenant: 'asc' }], [{ '_lindex.keyword': 'desc' }], ['_routing']]) {
+  it('terms and sort on _id see B’s own ids only, as in an index of its own', async () => {
+    const ids = await search(B, { size: 0, aggs: { t: { terms: { field: '_id' } }, c: { cardinality: { field: '_id' } } } });
+    assertNoLeak(ids);
+    const aggs = ids.body.aggregations as { t: Buckets; c: { value: number } };
+    assert.deepEqual(aggs.t.buckets.map((b) => b.key).sort(), [...B_IDS].sort());
+    assert.equal(aggs.c.value, B_IDS.length);
+    const asc = await search(B, { sort: ['_id'] });
+    assertOwnHits(asc);
+    const inOrder = (res: Res) => (res.body.hits?.hits ?? []).map((h) => h._id);
+    assert.deepEqual(inOrder(asc), [...B_IDS].sort());
+    const desc = await search(B, { sort: [{ _id: 'desc' }] });
+    assert.deepEqual(inOrder(desc), [...B_IDS].sort().reverse());
+    for (const h of desc.body.hits?.hits ?? []) assertNoReserved(h);
+  });
+
+  it('sort on a reserved or routing field is refused; sort on a value field is scoped', async () => {
+    for (const sort of [[{ _tenant: 'asc' }], [{ '_lindex.keyword': 'desc' }], ['_routing']]) {
       assertCleanError(await search(B, { sort }), [], 400);
     }
     assertCleanError(await asB('GET', '/orders/_search?sort=_tenant:asc'), [], 400);
@@ -315,6 +329,19 @@ for (const [label, opts] of [
       assertNoLeak(top);
       const inner = (top.body.aggregations as { t: Buckets }).t.buckets.flatMap((b) => b.h?.hits.hits ?? []);
       assert.deepEqual(inner.map((h) => `${h._index}/${h._id}`).sort(), ['big/g-big', 'orders/g-1', 'orders/g-2']);
+    });
+
+    it('sort on _id: allowed where every searched index keeps the ids, refused cleanly across placements', async () => {
+      const mine = await asB('POST', '/_search', { sort: [{ _id: 'asc' }] });
+      assert.equal(mine.status, 200, mine.text);
+      assert.deepEqual((mine.body.hits?.hits ?? []).map((h) => h._id), [...B_IDS, 'g-big'].sort());
+      const acme = await t.as(A, 'POST', '/_search', { sort: [{ _id: 'asc' }] });
+      if (label.startsWith('mixed')) {
+        assertCleanError(acme, [], 400);
+        assert.match(acme.body.error?.reason ?? '', /search those indexes separately/);
+      } else {
+        assert.equal(acme.status, 200, acme.text);
+      }
     });
 
     it('A’s index names are 404 and _count counts B only', async () => {

@@ -111,7 +111,12 @@ describe('the proxy streams big bodies with bounded memory (spawned process, RSS
     // shortcut past the 8 MiB body cap), then search it through the proxy.
     const key = (i: number): string => `${String(i).padStart(8, '0')}-${'k'.repeat(1000)}`;
     const tags = Array.from({ length: 66_000 }, (_, i) => key(i));
-    const put = await call(engine.url, 'PUT', '/osproxy-shared-aggbig/_doc/mem:aggbig:1?routing=mem&refresh=true', { tags, _tenant: 'mem', _lindex: 'aggbig' });
+    // The tenant's field lives under its physical name in the shared index: read it from the mapping.
+    const mapping = await call<Record<string, { mappings: { properties: Record<string, unknown> } }>>(engine.url, 'GET', '/osproxy-shared-aggbig/_mapping');
+    const tagsField = Object.keys(mapping.body['osproxy-shared-aggbig'].mappings.properties).find((k) => k.startsWith('tags__osx_'));
+    assert.ok(tagsField !== undefined, JSON.stringify(mapping.body));
+    const doc = { [tagsField]: tags, _tenant: 'mem', _lindex: 'aggbig', _lid: '1' };
+    const put = await call(engine.url, 'PUT', '/osproxy-shared-aggbig/_doc/mem:aggbig:1?routing=mem&refresh=true', doc);
     assert.equal(put.status, 201);
     let received = 0;
     const growth = await peakRssGrowth(proxy.rss, async () => {

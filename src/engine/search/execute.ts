@@ -1,8 +1,10 @@
 import { EngineError } from '../errors.ts';
 import type { Json, JsonObject } from '../json.ts';
 import { runAggregations } from './aggs/run.ts';
-import { renderHit } from './hits.ts';
+import { renderHit, type HitContext } from './hits.ts';
 import { collectMatches } from './collect.ts';
+import { Collapser, innerHitsHighlight } from './collapse.ts';
+import { collapsedPage, groupCandidates } from './collapse-expand.ts';
 import { compileQuery } from './query/compile.ts';
 import type { HighlightTerms } from './query/types.ts';
 import { DEFAULT_MAX_RESULT_WINDOW, parseSearchRequest, type SearchRequest } from './request.ts';
@@ -53,18 +55,35 @@ export function executeSearch(indices: SearchableIndex[], body: JsonObject, opts
   checkWindow(indices, req, opts);
   const now = Date.now();
   const plan = sortPlanFor(indices, req);
-  const highlightTerms: HighlightTerms | undefined = req.highlight === undefined ? undefined : new Map();
-  let matches = collectMatches(indices, req.query, now, highlightTerms);
-  if (req.minScore !== undefined) matches = matches.filter((r) => r.score >= (req.minScore ?? 0));
+  const collapser = collapserFor(indices, req, body, opts);
+  const highlightTerms: HighlightTerms | undefined = req.highlight === undefined && !innerHitsHighlight(req.collapse) ? undefined : new Map();
+  const all = collectMatches(indices, req.query, now, highlightTerms);
+  const matches = req.minScore === undefined ? all : all.filter((r) => r.score >= (req.minScore ?? 0));
   const aggregations = req.aggs === undefined ? undefined : runAggregations(req.aggs, matches, { indices, now });
   const filtered = req.postFilter === undefined ? matches : applyFilter(indices, matches, req.postFilter, now);
   const showScores = sortUsesScore(req.sort) || req.trackScores;
-  const page = orderHits(filtered, req, plan, req.from + req.size).slice(req.from);
-  const hits = page.map((r) => renderHit(r, { req, showScores, sortPlan: plan, highlightTerms }));
+  const render: HitContext = { req, showScores, sortPlan: plan, highlightTerms };
+  const hits =
+    collapser === undefined
+      ? orderHits(filtered, req, plan, req.from + req.size).slice(req.from).map((r) => renderHit(r, render))
+      : collapsedPage(filtered, req, collapser, render, { indices, candidates: expandCandidates(indices, req, all, filtered, now), highlightTerms });
   const maxScore = !showScores || req.size === 0 || filtered.length === 0 ? null : asJavaFloat(maxScoreOf(filtered));
   const result: SearchResult = { ...totals(filtered.length, req.trackTotalHits), maxScore, hits };
   if (aggregations !== undefined) result.aggregations = aggregations;
   return result;
+}
+
+/** Collapsing bound to the indexes; it refuses what it cannot be combined with (scroll, search_after, rescore). */
+function collapserFor(indices: SearchableIndex[], req: SearchRequest, body: JsonObject, opts: SearchOptions): Collapser | undefined {
+  if (req.collapse === undefined) return undefined;
+  return new Collapser(req.collapse, indices, { scroll: opts.scroll === true, searchAfter: req.searchAfter, rescore: body.rescore });
+}
+
+/** What inner_hits' group searches find: min_score does not carry over to them, post_filter does. */
+function expandCandidates(indices: SearchableIndex[], req: SearchRequest, all: Ranked[], filtered: Ranked[], now: number): Ranked[] {
+  if (req.collapse?.innerHits.length === 0) return [];
+  const unfiltered = req.minScore === undefined ? filtered : req.postFilter === undefined ? all : applyFilter(indices, all, req.postFilter, now);
+  return groupCandidates(unfiltered, req.query !== undefined);
 }
 
 function maxScoreOf(hits: Ranked[]): number {

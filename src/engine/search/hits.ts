@@ -13,6 +13,8 @@ export interface HitContext {
   showScores: boolean;
   sortPlan?: SortPlan;
   highlightTerms?: HighlightTerms;
+  /** Fields the search itself returns (the collapse value), after the requested ones. */
+  extraFields?: JsonObject;
 }
 
 /** One hit in OpenSearch's key order: _index, _id, _version, _seq_no, _primary_term, _score, _routing, _source, fields, highlight, sort. */
@@ -29,7 +31,8 @@ export function renderHit(r: Ranked, ctx: HitContext): JsonObject {
   hit._score = ctx.showScores ? asJavaFloat(r.score) : null;
   if (r.doc.routing !== undefined && !noneStored) hit._routing = r.doc.routing;
   if (req.source.fetch && !noneStored) hit._source = filterSource(r.doc.source, req.source.includes, req.source.excludes);
-  const fields = hitFields(r.doc, r.index, req.fields, req.docvalueFields);
+  const requested = hitFields(r.doc, r.index, req.fields, req.docvalueFields);
+  const fields = ctx.extraFields === undefined ? requested : { ...requested, ...ctx.extraFields };
   if (fields !== undefined) hit.fields = fields;
   if (req.highlight !== undefined && ctx.highlightTerms !== undefined) {
     const hl = highlightHit(r.doc, r.index, req.highlight, ctx.highlightTerms);

@@ -1,5 +1,6 @@
 import { EngineError } from '../errors.ts';
 import { isObject, type Json, type JsonObject } from '../json.ts';
+import { parseCollapse, type CollapseSpec } from './collapse.ts';
 import { parseFieldRequests } from './hit-fields.ts';
 import { parseSort, type SortKey } from './sort.ts';
 import type { SearchOptions } from './types.ts';
@@ -34,6 +35,7 @@ export interface SearchRequest {
   minScore?: number;
   version: boolean;
   seqNoPrimaryTerm: boolean;
+  collapse?: CollapseSpec;
 }
 
 /** Body keys that are accepted; the ones not acted upon are harmless to ignore for a dev engine. */
@@ -41,10 +43,11 @@ const KNOWN_KEYS = new Set([
   'query', 'from', 'size', 'sort', 'search_after', '_source', 'track_total_hits', 'aggs', 'aggregations', 'highlight',
   'docvalue_fields', 'fields', 'stored_fields', 'min_score', 'post_filter', 'version', 'seq_no_primary_term', 'explain',
   'timeout', 'terminate_after', 'track_scores', 'profile', 'stats', 'indices_boost', 'ext', 'slice', 'script_fields',
-  'suggest', 'rescore', 'pit', 'include_named_queries_score', 'search_pipeline', 'verbose_pipeline',
+  'suggest', 'rescore', 'pit', 'include_named_queries_score', 'search_pipeline', 'verbose_pipeline', 'collapse',
 ]);
 
-function tokenName(v: Json): string {
+/** The XContent token a JSON value starts with, as parser messages name it. */
+export function tokenName(v: Json): string {
   if (Array.isArray(v)) return 'START_ARRAY';
   if (isObject(v)) return 'START_OBJECT';
   if (typeof v === 'string') return 'VALUE_STRING';
@@ -98,6 +101,13 @@ function optionalObject(v: Json | undefined, name: string): JsonObject | undefin
   return v;
 }
 
+/** `collapse` must be an object; its inner hit definitions are search requests of their own. */
+function collapseOf(v: Json | undefined): CollapseSpec | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (!isObject(v)) throw new EngineError(400, 'parsing_exception', `Unknown key for a ${tokenName(v)} in [collapse].`, { line: 1, col: 1 });
+  return parseCollapse(v, (inner) => parseSearchRequest(inner, {}));
+}
+
 /** Validates the body (unknown keys are a 400 parsing_exception) and folds in URL options. */
 export function parseSearchRequest(body: JsonObject, opts: SearchOptions): SearchRequest {
   for (const [key, value] of Object.entries(body)) {
@@ -125,5 +135,6 @@ export function parseSearchRequest(body: JsonObject, opts: SearchOptions): Searc
     minScore: typeof body.min_score === 'number' ? body.min_score : undefined,
     version: opts.version ?? body.version === true,
     seqNoPrimaryTerm: opts.seqNoPrimaryTerm ?? body.seq_no_primary_term === true,
+    collapse: collapseOf(body.collapse),
   };
 }

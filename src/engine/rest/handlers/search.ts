@@ -1,7 +1,7 @@
 import { EngineError } from '../../errors.ts';
 import { isObject, type Json, type JsonObject } from '../../json.ts';
 import { parseKeepAlive } from '../../ops/cursors.ts';
-import { countMatches, executeSearch } from '../../search/index.ts';
+import { countMatches, executeSearch, innerHitsTotalsAsInt } from '../../search/index.ts';
 import type { SearchableIndex, SearchOptions, SearchResult } from '../../search/types.ts';
 import type { EngineContext } from '../context.ts';
 import type { RestRequest } from '../rest-request.ts';
@@ -30,6 +30,7 @@ export function renderSearch(result: SearchResult, opts: RenderOptions, extra: J
     hits.total = opts.totalAsInt ? result.total : { value: result.total, relation: result.totalRelation };
   }
   hits.max_score = result.maxScore;
+  if (opts.totalAsInt) innerHitsTotalsAsInt(result.hits);
   hits.hits = result.hits;
   const out: JsonObject = { ...extra, took: Date.now() - opts.started, timed_out: false, _shards: opts.shards, hits };
   if (result.aggregations !== undefined) out.aggregations = result.aggregations;

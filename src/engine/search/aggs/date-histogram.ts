@@ -30,8 +30,8 @@ function addCalendarUnit(ms: number, unit: string, offset: number): number {
   return d.getTime() - offset;
 }
 
-/** The rounding for calendar_interval, fixed_interval or the legacy interval. */
-function dateRounding(body: JsonObject, tzOffset: number, shift: number): Rounding {
+/** The rounding for calendar_interval, fixed_interval or the legacy interval (shared with composite's date_histogram source). */
+export function dateRounding(body: JsonObject, tzOffset: number, shift: number): Rounding {
   const calendar = typeof body.calendar_interval === 'string' ? body.calendar_interval : undefined;
   const fixed = typeof body.fixed_interval === 'string' ? body.fixed_interval : undefined;
   const legacy = typeof body.interval === 'string' ? body.interval : undefined;
@@ -49,7 +49,8 @@ function dateRounding(body: JsonObject, tzOffset: number, shift: number): Roundi
   return { keyOf: (v) => Math.floor((v - shift + tzOffset) / size) * size - tzOffset + shift, next: (k) => k + size };
 }
 
-function offsetMs(v: Json | undefined): number {
+/** `offset` as milliseconds: a number or a signed time value such as `+6h`. */
+export function offsetMs(v: Json | undefined): number {
   if (typeof v === 'number') return v;
   if (typeof v !== 'string' || v === '') return 0;
   const m = /^([+-]?)(\d+)(ms|s|m|h|d)$/.exec(v);
@@ -70,9 +71,14 @@ export const dateHistogramAgg: AggRunner = (body, docs, ctx, sub) => {
     minDocCount: typeof body.min_doc_count === 'number' ? body.min_doc_count : 0,
     bounds: parseBounds(body.extended_bounds, parse),
     hardBounds: parseBounds(body.hard_bounds, parse),
-    renderKey: (key) => ({ key_as_string: format === undefined ? String(key) : formatDate(key + tzOffset, format).replace(/Z$/, tzOffset === 0 ? 'Z' : formatOffset(tzOffset)), key }),
+    renderKey: (key) => ({ key_as_string: format === undefined ? String(key) : formatDateKey(key, format, tzOffset), key }),
   }, body, sub);
 };
+
+/** A bucket key formatted in the time zone: the local wall time, with the zone's offset in place of `Z`. */
+export function formatDateKey(key: number, format: string, tzOffset: number): string {
+  return formatDate(key + tzOffset, format).replace(/Z$/, tzOffset === 0 ? 'Z' : formatOffset(tzOffset));
+}
 
 function formatOffset(ms: number): string {
   const sign = ms < 0 ? '-' : '+';

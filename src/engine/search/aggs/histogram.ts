@@ -55,7 +55,8 @@ export function histogramBuckets(docs: Ranked[], o: HistogramOptions, body: Json
   return { buckets: rendered };
 }
 
-const MAX_BUCKETS = 65_535;
+/** search.max_buckets default: the most buckets one response may hold. */
+export const MAX_BUCKETS = 65_535;
 
 function filledKeys(keys: number[], o: HistogramOptions): number[] {
   const lo = Math.min(...keys, ...(o.bounds?.min === undefined ? [] : [o.rounding.keyOf(o.bounds.min)]));

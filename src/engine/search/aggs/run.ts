@@ -1,6 +1,8 @@
 import { EngineError } from '../../errors.ts';
 import { isObject, type JsonObject } from '../../json.ts';
 import type { Ranked } from '../sort.ts';
+import { compositeAgg } from './composite.ts';
+import { parseComposite } from './composite-parse.ts';
 import { dateHistogramAgg } from './date-histogram.ts';
 import { histogramAgg } from './histogram.ts';
 import { avgAgg, cardinalityAgg, extendedStatsAgg, maxAgg, minAgg, percentilesAgg, statsAgg, sumAgg, valueCountAgg } from './metric.ts';
@@ -30,6 +32,7 @@ const AGGREGATIONS: Record<string, AggRunner> = {
   missing: missingAgg,
   global: globalAgg,
   top_hits: topHitsAgg,
+  composite: compositeAgg,
 };
 
 /** Aggregations without sub-aggregations (metrics) reject an `aggs` block. */
@@ -60,10 +63,14 @@ function parseAgg(name: string, def: unknown): ParsedAgg {
   return { name, type, body, subs, meta: isObject(def.meta) ? def.meta : undefined };
 }
 
+const parseAll = (spec: JsonObject): ParsedAgg[] => Object.entries(spec).map(([name, def]) => parseAgg(name, def));
+
 /** Runs an `aggs` block over the matched documents; validates it all first (errors do not depend on data). */
 export function runAggregations(spec: JsonObject, docs: Ranked[], ctx: AggContext): JsonObject {
-  const parsed = Object.entries(spec).map(([name, def]) => parseAgg(name, def));
-  for (const p of parsed) if (p.subs !== undefined) validate(p.subs);
+  const parsed = parseAll(spec);
+  // OpenSearch parses the whole request before it builds any aggregator: parse errors come first.
+  parseTree(parsed);
+  refuseNestedComposite(parsed, undefined);
   const out: JsonObject = {};
   for (const p of parsed) {
     const sub = (members: Ranked[]): JsonObject => (p.subs === undefined ? {} : runAggregations(p.subs, members, ctx));
@@ -73,9 +80,35 @@ export function runAggregations(spec: JsonObject, docs: Ranked[], ctx: AggContex
   return out;
 }
 
-function validate(spec: JsonObject): void {
-  for (const [name, def] of Object.entries(spec)) {
-    const p = parseAgg(name, def);
-    if (p.subs !== undefined) validate(p.subs);
+/** Parses the sub-aggregations all the way down, and composite bodies (their parser runs with the request's). */
+function parseTree(parsed: ParsedAgg[]): void {
+  for (const p of parsed) {
+    if (p.type === 'composite') parseComposite(p.body);
+    if (p.subs !== undefined) parseTree(parseAll(p.subs));
+  }
+}
+
+/** The factory class OpenSearch names when it refuses a composite under a parent of this type. */
+const FACTORY_CLASSES: Record<string, string> = {
+  terms: 'TermsAggregatorFactory',
+  histogram: 'HistogramAggregatorFactory',
+  date_histogram: 'DateHistogramAggregatorFactory',
+  range: 'RangeAggregatorFactory',
+  date_range: 'DateRangeAggregatorFactory',
+  filter: 'FilterAggregatorFactory',
+  filters: 'FiltersAggregatorFactory',
+  missing: 'MissingAggregatorFactory',
+  global: 'GlobalAggregatorFactory',
+  composite: 'CompositeAggregationFactory',
+};
+
+/** CompositeAggregationBuilder.doBuild: a composite must be at the top; factories are built parent first. */
+function refuseNestedComposite(parsed: ParsedAgg[], parentType: string | undefined): void {
+  for (const p of parsed) {
+    if (parentType !== undefined && p.type === 'composite') {
+      const factory = FACTORY_CLASSES[parentType] ?? parentType;
+      throw new EngineError(400, 'illegal_argument_exception', `[composite] aggregation cannot be used with a parent aggregation of type: [${factory}]`);
+    }
+    if (p.subs !== undefined) refuseNestedComposite(parseAll(p.subs), p.type);
   }
 }
