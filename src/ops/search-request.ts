@@ -33,10 +33,36 @@ export function foldQueryString(ctx: OpContext, body: JsonObject): JsonObject {
  */
 const HIT_IDENTITY = 'hits.hits._index,hits.hits._id,**.hits.hits._index,**.hits.hits._id';
 
-/** What the upstream is asked to keep: the client's inclusions plus the hit identity (exclusions are applied by osproxy). */
-function upstreamFilterPath(client: string): string | undefined {
+/** Sections whose keys are field names: physical ones (`n__osx_…`) upstream when a target has per-tenant fields. */
+const FIELD_KEYED = new Set(['_source', 'fields', 'highlight']);
+
+/**
+ * An inclusion that cannot name a physical field: cut after a field-keyed section and before a
+ * wildcard (which could match one). Cutting only widens what is kept, and the client's own filter
+ * is applied afterwards to the mapped answer. Undefined when nothing is left to narrow by.
+ */
+function beforeFieldNames(pattern: string): string | undefined {
+  const kept: string[] = [];
+  for (const segment of pattern.split('.')) {
+    if (segment.includes('*')) break;
+    kept.push(segment);
+    if (FIELD_KEYED.has(segment)) break;
+  }
+  return kept.length === 0 ? undefined : kept.join('.');
+}
+
+/**
+ * What the upstream is asked to keep: the client's inclusions plus the hit identity (exclusions
+ * are applied by osproxy). With per-tenant field names the inclusions stop where field names
+ * begin, since the upstream only knows the physical names.
+ */
+function upstreamFilterPath(client: string, physicalFields: boolean): string | undefined {
   const includes = client.split(',').map((f) => f.trim()).filter((f) => f !== '' && !f.startsWith('-'));
-  return includes.length === 0 ? undefined : `${includes.join(',')},${HIT_IDENTITY}`;
+  if (includes.length === 0) return undefined;
+  const upstream = physicalFields ? includes.map(beforeFieldNames) : includes;
+  // An inclusion that keeps everything (a leading wildcard) leaves nothing to filter upstream.
+  if (upstream.includes(undefined)) return undefined;
+  return `${[...new Set(upstream)].join(',')},${HIT_IDENTITY}`;
 }
 
 /** Whether every target is shared and tenant-routed: then the search is pinned to the tenant's shard. */
@@ -51,7 +77,7 @@ export function searchQuery(ctx: OpContext, targets: Target[]): URLSearchParams 
     if (QUERY_STRING_PARAMS.includes(k) || k === 'routing') continue;
     if (k !== 'filter_path') q.append(k, v);
     else {
-      const upstream = upstreamFilterPath(v);
+      const upstream = upstreamFilterPath(v, targets.some((t) => t.fields !== undefined));
       if (upstream !== undefined) q.append(k, upstream);
     }
   }

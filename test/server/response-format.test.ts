@@ -42,6 +42,17 @@ describe('filter_path and pretty in shared placement', () => {
     assert.deepEqual(ids.body, { hits: { hits: [{ _id: 'acme-0' }, { _id: 'acme-1' }, { _id: 'acme-2' }] } }, 'logical ids, not acme:orders:…');
   });
 
+  it('inclusions naming fields select the tenant’s own names (physical ones upstream), wildcards too', async () => {
+    const body = { sort: [{ n: 'asc' }], fields: ['n'], highlight: { fields: { who: {} } }, query: { match: { who: 'acme' } } };
+    const res = await as('acme', 'POST', '/orders/_search?filter_path=hits.hits._source.w*,hits.hits.fields.n,hits.hits.highlight.who', body);
+    assert.equal(res.status, 200, res.text);
+    assert.deepEqual(res.body, {
+      hits: { hits: [0, 1, 2].map((n) => ({ _source: { who: 'acme' }, fields: { n: [n] }, highlight: { who: ['<em>acme</em>'] } })) },
+    });
+    const deep = await as('acme', 'POST', '/orders/_search?filter_path=**.secret', { sort: [{ n: 'asc' }] });
+    assert.deepEqual(deep.body, { hits: { hits: [0, 1, 2].map(() => ({ _source: { secret: 'acme-secret' } })) } });
+  });
+
   it('pretty prints search hits, a document, the mapping and errors like OpenSearch', async () => {
     for (const path of ['/orders/_search?pretty', '/orders/_doc/acme-1?pretty', '/orders/_mapping?pretty', '/orders/_doc/missing?pretty', '/nope/_search?pretty', '/orders/_search?pretty&filter_path=hits.hits._id']) {
       const res = await as('acme', 'GET', path);
