@@ -77,6 +77,10 @@ export const ENDPOINTS = {
     access: 'read', index: 'expression', params: [...EXPANSION, 'local'],
     routes: [[['GET'], '/_alias'], [GET_HEAD, '/_alias/{id}'], [GET_HEAD, '/{index}/_alias'], [GET_HEAD, '/{index}/_alias/{id}']],
   },
+  field_caps: {
+    access: 'read', index: 'expression', params: [...EXPANSION, 'fields', 'include_unmapped'],
+    routes: [[GET_POST, '/_field_caps'], [GET_POST, '/{index}/_field_caps']],
+  },
   cluster_health: { access: 'read', params: ['wait_for_status', 'timeout', 'level', 'local'], index: 'none', routes: [[['GET'], '/_cluster/health']] },
   search: { access: 'read', params: SEARCH, index: 'expression', routes: [[GET_POST, '/_search'], [GET_POST, '/{index}/_search']] },
   count: {

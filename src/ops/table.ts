@@ -16,6 +16,7 @@ import { resolveIndex } from './resolve-index.ts';
 import { getSettings } from './settings.ts';
 import { getAliases } from './aliases.ts';
 import { nodesInfo } from './nodes.ts';
+import { fieldCaps } from './field-caps.ts';
 
 /** Endpoint → handler: the one place where the request path meets an ops module. */
 export const OPS: Record<EndpointName, OpHandler> = {
@@ -28,6 +29,7 @@ export const OPS: Record<EndpointName, OpHandler> = {
   resolve_index: resolveIndex,
   settings_get: getSettings,
   alias_get: getAliases,
+  field_caps: fieldCaps,
   info,
   cluster_health: clusterHealth,
   doc_index: indexDoc,

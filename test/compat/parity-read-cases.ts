@@ -146,6 +146,16 @@ export const READ_CASES: EndpointCases[] = [
     },
   },
   {
+    endpoint: 'field_caps', base: { method: 'GET', path: '/orders/_field_caps?fields=*' }, filterPath: 'fields.n',
+    params: {
+      fields: { value: 'n,t*', req: { path: '/orders,items/_field_caps' } },
+      include_unmapped: { value: 'true', req: { path: '/orders,items/_field_caps?fields=*' } },
+      allow_no_indices: { value: 'false', req: { path: '/nope*/_field_caps?fields=*' } },
+      ignore_unavailable: { value: 'true', req: { path: '/orders,missing/_field_caps?fields=*' } },
+      expand_wildcards: { value: 'open', req: { path: '/ord*/_field_caps?fields=*' } },
+    },
+  },
+  {
     endpoint: 'alias_get', base: { method: 'GET', path: '/orders/_alias' }, filterPath: 'orders',
     params: {
       allow_no_indices: { value: 'false', req: { path: '/nope*/_alias' } },
