@@ -19,7 +19,7 @@ export class FaultProxy {
   private current: FaultMode = { kind: 'pass' };
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
-  private readonly target: { host: string; port: number };
+  private target: { host: string; port: number };
 
   private constructor(target: { host: string; port: number }) {
     this.target = target;
@@ -39,6 +39,13 @@ export class FaultProxy {
 
   set mode(mode: FaultMode) {
     this.current = mode;
+    for (const s of this.sockets) s.destroy();
+  }
+
+  /** Points new connections at another upstream (e.g. an engine restarted on another port); open ones are cut. */
+  retarget(targetUrl: string): void {
+    const u = new URL(targetUrl);
+    this.target = { host: u.hostname, port: Number(u.port) };
     for (const s of this.sockets) s.destroy();
   }
 
@@ -65,6 +72,8 @@ export class FaultProxy {
     }
     const upstream = connect(this.target.port, this.target.host);
     this.track(upstream);
+    // An upstream that is down (refused, reset) is a reset for the client too, not a hang.
+    upstream.on('error', () => client.resetAndDestroy());
     client.pipe(upstream);
     if (mode.kind === 'pass') {
       upstream.pipe(client);

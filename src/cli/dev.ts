@@ -1,8 +1,12 @@
-import { Command } from 'commander';
+import { randomBytes } from 'node:crypto';
+import { Command, InvalidArgumentError } from 'commander';
+import { pino } from 'pino';
 import { hashToken } from '../auth/index.ts';
 import { parseConfig } from '../config/load.ts';
+import { MIN_CURSOR_KEY_BYTES } from '../config/schema.ts';
 import { startProxy } from '../server/proxy-server.ts';
-import { stopOnSignals } from './serve.ts';
+import { devLogStream } from './dev-log.ts';
+import { exitOnStartupFailure, stopOnSignals } from './serve.ts';
 
 /** Demo credentials for `osproxy dev` only (loopback): never use them anywhere else. */
 export const DEMO_TENANTS = [
@@ -10,38 +14,69 @@ export const DEMO_TENANTS = [
   { tenant: 'globex', token: 'globex-dev-token' },
 ] as const;
 
+function portArg(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n > 65535) throw new InvalidArgumentError('must be a port number (0 = any free port)');
+  return n;
+}
+
+/** The cursor key: OSPROXY_CURSOR_KEY when set (so cursors survive a restart), else a new one per run. */
+function cursorKey(env: NodeJS.ProcessEnv): string {
+  return env.OSPROXY_CURSOR_KEY ?? randomBytes(MIN_CURSOR_KEY_BYTES).toString('base64');
+}
+
 /**
  * `osproxy dev` (= `npm start`): the embedded engine on a free port and the proxy on
- * 127.0.0.1:9200 with two demo tenants; prints their tokens and a curl to copy.
+ * 127.0.0.1:9200 (`--port N`; 0 = any free port) with two demo tenants, a cursor key and an
+ * operator token generated for the run. The first stdout line is machine-readable
+ * (`{"osproxy":[url],"engine":url,"operator_token":…}`), then the banner; each request is one
+ * short line on the terminal.
  */
 export function devCommand(): Command {
   return new Command('dev')
     .description('development mode: embedded engine + proxy with two demo tenants')
-    .option('--port <n>', 'proxy port', (v) => Number(v), 9200)
+    .option('--port <n>', 'proxy port (0 = any free port)', portArg, 9200)
     .option('--data <dir>', 'persist the engine to this directory')
     .action(async (opts: { port: number; data?: string }) => {
       const { startEngine } = await import('../engine/engine.ts'); // on demand, like `engine`
       const engine = await startEngine({ port: 0, dataDir: opts.data });
+      const operatorToken = `dev-operator-${randomBytes(12).toString('base64url')}`;
       const tenants = Object.fromEntries(
         DEMO_TENANTS.map((d) => [d.tenant, { principals: [{ name: `${d.tenant}-demo`, token_sha256: hashToken(d.token), roles: ['read', 'write', 'manage'] }] }]),
       );
-      const config = parseConfig({
-        listeners: [{ host: '127.0.0.1', port: opts.port }],
-        clusters: { default: { url: engine.url } },
-        tenants,
-        log_level: 'warn',
-      });
-      const proxy = await startProxy(config);
+      const terminal = devLogStream(process.stdout);
+      let proxy;
+      try {
+        const config = parseConfig({
+          listeners: [{ host: '127.0.0.1', port: opts.port }],
+          clusters: { default: { url: engine.url } },
+          tenants,
+          operators: [{ name: 'dev-operator', token_sha256: hashToken(operatorToken) }],
+          tenancy: { cursor_key_b64: cursorKey(process.env) },
+          log_level: 'info',
+        });
+        proxy = await startProxy(config, { log: pino({ level: 'info' }, terminal.stream) });
+      } catch (e) {
+        terminal.release();
+        await engine.close();
+        exitOnStartupFailure(e);
+      }
       const url = proxy.urls[0];
-      console.log(`osproxy dev: proxy ${url}  →  embedded engine ${engine.url}`);
+      console.log(JSON.stringify({ osproxy: proxy.urls, engine: engine.url, operator_token: operatorToken }));
+      console.log(`osproxy dev: proxy ${url}  →  embedded engine ${engine.url}   (another port: npm start -- --port N)`);
       for (const d of DEMO_TENANTS) console.log(`  tenant ${d.tenant.padEnd(7)} token ${d.token}`);
+      console.log(`  operator       token ${operatorToken}   (/_osproxy/metrics, /_osproxy/explain/{request id}, /_osproxy/admin/…)`);
+      console.log(`  cursor key     ${process.env.OSPROXY_CURSOR_KEY === undefined ? 'new for this run (set OSPROXY_CURSOR_KEY to keep scroll/PIT ids across restarts)' : 'from OSPROXY_CURSOR_KEY'}`);
       console.log('try:');
       console.log(`  curl -s -XPUT '${url}/orders/_doc/1?refresh=true' -H 'authorization: Bearer acme-dev-token' -H 'content-type: application/json' -d '{"item":"anvil","qty":2}'`);
       console.log(`  curl -s '${url}/orders/_search?pretty' -H 'authorization: Bearer acme-dev-token'`);
       console.log(`  curl -s '${url}/orders/_search?pretty' -H 'authorization: Bearer globex-dev-token'   # sees nothing of acme`);
-      console.log('Ctrl-C stops both.');
+      console.log(`  curl -s '${url}/_osproxy/metrics' -H 'authorization: Bearer ${operatorToken}' | grep osproxy_requests`);
+      console.log('Ctrl-C stops both. One line per request follows:');
+      terminal.release();
+      const running = proxy;
       stopOnSignals(async () => {
-        await proxy.close(2_000);
+        await running.close(2_000);
         await engine.close();
       });
     });

@@ -30,6 +30,21 @@ export function parseWorkers(value: string | undefined): number {
   return n;
 }
 
+/**
+ * A process that cannot start says why in one line and exits 2 — a configuration that cannot run
+ * here (bad key, unreadable file, port in use) or anything else that failed before it listened;
+ * the stack only with OSPROXY_LOG_LEVEL=debug.
+ */
+export function exitOnStartupFailure(e: unknown, prefix = ''): never {
+  if (e instanceof ConfigError) {
+    console.error(prefix + (e.message.startsWith('config: ') ? e.message : `config: ${e.message}`));
+  } else {
+    console.error(`${prefix}osproxy: cannot start: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+    if (/^(debug|trace)$/.test(process.env.OSPROXY_LOG_LEVEL ?? '') && e instanceof Error) console.error(e.stack);
+  }
+  process.exit(2);
+}
+
 interface ServeOptions extends FlagLayer {
   config?: string;
   workers?: string;
@@ -63,15 +78,7 @@ export function serveCommand(): Command {
         else if (workers === 1) await serveOne(config, reload);
         else runPrimary(workers);
       } catch (e) {
-        if (worker) {
-          console.error(`osproxy worker ${process.pid}: ${e instanceof Error ? e.message : String(e)}`);
-          process.exit(1);
-        }
-        if (e instanceof ConfigError) {
-          console.error(e.message.startsWith('config: ') ? e.message : `config: ${e.message}`);
-          process.exit(2);
-        }
-        throw e;
+        exitOnStartupFailure(e, worker ? `osproxy worker ${process.pid}: ` : '');
       }
     });
 }

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { dirname, resolve } from 'node:path';
+import { parse as parseYaml, YAMLError } from 'yaml';
 import { z } from 'zod';
 import { ConfigSchema, type OsproxyConfig } from './schema.ts';
 
 import { ConfigError } from './config-error.ts';
+import { checkConfigFiles, resolveConfigPaths } from './paths.ts';
 
 export { ConfigError };
 
@@ -36,7 +38,10 @@ export function envLayer(env: NodeJS.ProcessEnv): Raw {
   if (env.OSPROXY_LISTEN) out.listeners = [listenerFrom(env.OSPROXY_LISTEN)];
   if (env.OSPROXY_UPSTREAM) out.clusters = { default: { url: env.OSPROXY_UPSTREAM } };
   if (env.OSPROXY_LOG_LEVEL) out.log_level = env.OSPROXY_LOG_LEVEL;
-  if (env.OSPROXY_CURSOR_KEY) out.tenancy = { cursor_key_b64: env.OSPROXY_CURSOR_KEY };
+  const tenancy: Raw = {};
+  if (env.OSPROXY_CURSOR_KEY) tenancy.cursor_key_b64 = env.OSPROXY_CURSOR_KEY;
+  if (env.OSPROXY_CURSOR_PREVIOUS_KEYS) tenancy.cursor_previous_keys_b64 = env.OSPROXY_CURSOR_PREVIOUS_KEYS.split(',').map((k) => k.trim()).filter((k) => k !== '');
+  if (Object.keys(tenancy).length > 0) out.tenancy = tenancy;
   if (env.OSPROXY_ALLOW_CLEARTEXT_MUTATION) out.allow_cleartext_mutation = env.OSPROXY_ALLOW_CLEARTEXT_MUTATION === 'true';
   return out;
 }
@@ -72,7 +77,10 @@ export function parseConfig(raw: unknown): OsproxyConfig {
   return res.data;
 }
 
-/** Loads the YAML file (optional), overlays OSPROXY_* env and flags, validates before any socket opens. */
+/**
+ * Loads the YAML file (optional; its relative paths are relative to its folder), overlays OSPROXY_*
+ * env and flags, validates everything — the files it names included — before any socket opens.
+ */
 export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv; flags?: FlagLayer }): OsproxyConfig {
   let fileLayer: Raw = {};
   if (opts.file !== undefined) {
@@ -82,9 +90,23 @@ export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv; flags
     } catch (e) {
       throw new ConfigError(`config: cannot read ${opts.file}: ${(e as Error).message}`);
     }
-    const parsed: unknown = parseYaml(text);
+    const parsed = parseYamlFile(text, opts.file);
     if (parsed !== null && parsed !== undefined && !isRecord(parsed)) throw new ConfigError(`config: ${opts.file} must hold a YAML mapping`);
-    fileLayer = (parsed ?? {}) as Raw;
+    fileLayer = resolveConfigPaths((parsed ?? {}) as Raw, dirname(resolve(opts.file)));
   }
-  return parseConfig(mergeLayers(fileLayer, envLayer(opts.env ?? {}), flagLayer(opts.flags ?? {})));
+  const config = parseConfig(mergeLayers(fileLayer, envLayer(opts.env ?? {}), flagLayer(opts.flags ?? {})));
+  checkConfigFiles(config);
+  return config;
+}
+
+/** The YAML document; a syntax error is one line naming the file, the place and the problem. */
+function parseYamlFile(text: string, file: string): unknown {
+  try {
+    return parseYaml(text);
+  } catch (e) {
+    if (!(e instanceof YAMLError)) throw e;
+    // yaml's message is "<problem> at line L, column C:" followed by a code frame: the first line says it all.
+    const first = e.message.split('\n')[0].replace(/:\s*$/, '');
+    throw new ConfigError(`config: ${file}: invalid YAML: ${first}`);
+  }
 }

@@ -179,8 +179,11 @@ export class ControlPlane {
     const ensured = await this.opts.store.ensure(() => (this.current === undefined ? [] : snapshotDocs(this.current)));
     if (ensured.outcome === 'repaired') this.opts.log.error({ detail: ensured.detail }, 'the fleet store was lost or malformed and has been repaired');
     let built = await this.readWhole();
-    if (await this.seed(built.hadTenants, ensured.outcome === 'created')) built = await this.readWhole();
-    this.install(built.snapshot);
+    const seeded = await this.seed(built.hadTenants, ensured.outcome === 'created');
+    if (seeded.wrote) built = await this.readWhole();
+    // Another instance seeding at the same moment won those documents: its writes may not be
+    // searchable yet, so they are applied as read back by id (realtime), not left to the next poll.
+    this.install(seeded.theirs.length === 0 ? built.snapshot : applyDocs(built.snapshot, seeded.theirs, -1, this.hooks));
     this.recent = [];
     this.remember(built.snapshot.checkpoint);
     // A whole read of a large store leaves MiBs of parsed garbage: give it back now.
@@ -259,11 +262,18 @@ export class ControlPlane {
   }
 
   /** Imports the YAML tenants into a store that never had one (and an old registry into a new store). */
-  private async seed(hadTenants: boolean, created: boolean): Promise<boolean> {
+  private async seed(hadTenants: boolean, created: boolean): Promise<{ wrote: boolean; theirs: StoredDoc[] }> {
     let wrote = false;
+    const theirs: StoredDoc[] = [];
+    const createIgnoringConflict = async (doc: DocWrite): Promise<boolean> => {
+      if (await this.createIgnoringConflict(doc)) return true;
+      const existing = await this.opts.store.get(doc.kind, doc.key);
+      if (existing !== undefined) theirs.push(existing);
+      return false;
+    };
     if (!hadTenants) {
       for (const [id, t] of Object.entries(this.opts.seed)) {
-        wrote = (await this.createIgnoringConflict({ kind: 'tenant', key: id, deleted: false, body: asJson({ ...t, state: 'active', version: 1, created_at: Date.now() }) })) || wrote;
+        wrote = (await createIgnoringConflict({ kind: 'tenant', key: id, deleted: false, body: asJson({ ...t, state: 'active', version: 1, created_at: Date.now() }) })) || wrote;
       }
       if (wrote) this.opts.log.info({ tenants: Object.keys(this.opts.seed).length }, 'seeded the fleet store from the configuration; from now on the store is the source of truth');
     }
@@ -274,10 +284,10 @@ export class ControlPlane {
         const t = tenants.get(e.tenant);
         const placement = t?.indices[e.lindex] ?? t?.placement ?? { kind: 'shared', routing: 'tenant' };
         const doc: IndexDoc = { tenant: e.tenant, name: e.lindex, placement, epoch: 0, created_at: e.createdAt, layout: 0 };
-        wrote = (await this.createIgnoringConflict({ kind: 'index', key: indexKey(e.tenant, e.lindex), deleted: false, body: asJson(doc) })) || wrote;
+        wrote = (await createIgnoringConflict({ kind: 'index', key: indexKey(e.tenant, e.lindex), deleted: false, body: asJson(doc) })) || wrote;
       }
     }
-    return wrote;
+    return { wrote, theirs };
   }
 
   private async createIgnoringConflict(doc: DocWrite): Promise<boolean> {

@@ -1,4 +1,4 @@
-import { illegalArgument } from './errors.ts';
+import { illegalArgument, type OsproxyError } from './errors.ts';
 import { ENDPOINT_NAMES, endpointSpec, type EndpointSpec } from './endpoints.ts';
 
 /** A classified tenant request: which endpoint, and the path's index expression and id. */
@@ -7,6 +7,8 @@ export interface Classified {
   /** The index expression as the tenant wrote it (`orders`, `a,b`, `logs-*`), if the path has one. */
   index?: string;
   id?: string;
+  /** A third path parameter (`/_nodes/{id}/{metric}`). */
+  metric?: string;
 }
 
 interface Rule {
@@ -29,16 +31,19 @@ function decode(seg: string): string | undefined {
   }
 }
 
-function matchRule(rule: Rule, segs: string[]): { index?: string; id?: string } | undefined {
+const PARAMS: Record<string, 'index' | 'id' | 'metric'> = { '{index}': 'index', '{id}': 'id', '{metric}': 'metric' };
+
+function matchRule(rule: Rule, segs: string[]): { index?: string; id?: string; metric?: string } | undefined {
   if (rule.segments.length !== segs.length) return undefined;
-  const out: { index?: string; id?: string } = {};
+  const out: { index?: string; id?: string; metric?: string } = {};
   for (let i = 0; i < segs.length; i++) {
     const p = rule.segments[i];
-    if (p === '{index}' || p === '{id}') {
+    const param = PARAMS[p];
+    if (param !== undefined) {
       const value = decode(segs[i]);
       if (value === undefined || value === '') return undefined;
-      if (p === '{index}' && value.startsWith('_') && value !== '_all') return undefined;
-      out[p === '{index}' ? 'index' : 'id'] = value;
+      if (param === 'index' && value.startsWith('_') && value !== '_all') return undefined;
+      out[param] = value;
     } else if (p !== segs[i]) return undefined;
   }
   return out;
@@ -54,6 +59,9 @@ function describe(method: string, segs: string[]): string {
   return `${method} /${shape.join('/')}`;
 }
 
+/** Where a client (or its operator) finds what is served instead. */
+export const WHERE_LISTED = 'the endpoints it serves are listed in the osproxy README, section "Endpoints served to tenants"';
+
 /** Classifies a tenant request, or answers 400 `unsupported_endpoint` naming what was asked for. */
 export function classify(method: string, pathname: string): Classified {
   const segs = pathname.split('/').filter((s) => s !== '');
@@ -65,5 +73,11 @@ export function classify(method: string, pathname: string): Classified {
     const m = matchRule(rule, segs);
     if (m !== undefined) return { spec: rule.spec, ...m };
   }
-  throw illegalArgument('unsupported_endpoint', `osproxy does not serve the endpoint [${describe(method, segs)}] for tenants`);
+  throw unsupportedEndpoint(method, pathname);
+}
+
+/** 400 `unsupported_endpoint` naming the request's shape (never its ids) and where the served ones are listed. */
+export function unsupportedEndpoint(method: string, pathname: string): OsproxyError {
+  const segs = pathname.split('/').filter((s) => s !== '');
+  return illegalArgument('unsupported_endpoint', `osproxy does not serve the endpoint [${describe(method, segs)}] for tenants; ${WHERE_LISTED}`);
 }

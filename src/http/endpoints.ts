@@ -34,6 +34,8 @@ const COMMON = ['pretty', 'human', 'error_trace', 'filter_path'];
 const WRITE = ['refresh', 'timeout', 'routing', 'version', 'version_type', 'if_seq_no', 'if_primary_term', 'op_type', 'wait_for_active_shards'];
 const SOURCE = ['_source', '_source_includes', '_source_excludes'];
 const GET = ['routing', 'preference', 'realtime', 'refresh', 'stored_fields', 'version', 'version_type', ...SOURCE];
+/** RestGetSourceAction reads no `stored_fields` (OpenSearch refuses it as unrecognized). */
+const GET_SOURCE = GET.filter((p) => p !== 'stored_fields');
 const QUERY_STRING = ['q', 'df', 'default_operator', 'analyzer', 'lenient'];
 const SEARCH = [
   ...QUERY_STRING, ...SOURCE, 'from', 'size', 'sort', 'track_total_hits', 'rest_total_hits_as_int', 'typed_keys',
@@ -64,6 +66,21 @@ export const ENDPOINTS = {
     access: 'read', index: 'expression', routes: [[['POST'], '/{index}/_search/point_in_time']],
     params: ['keep_alive', 'preference', 'allow_partial_pit_creation', 'routing', ...EXPANSION],
   },
+  pit_list: { access: 'read', params: [], index: 'none', routes: [[['GET'], '/_search/point_in_time/_all']] },
+  nodes_info: { access: 'read', params: ['timeout', 'flat_settings'], index: 'none', routes: [[['GET'], '/_nodes'], [['GET'], '/_nodes/{id}'], [['GET'], '/_nodes/{id}/{metric}']] },
+  resolve_index: { access: 'read', params: ['expand_wildcards'], index: 'expression', routes: [[['GET'], '/_resolve/index/{index}']] },
+  settings_get: {
+    access: 'read', index: 'expression', params: [...EXPANSION, 'flat_settings', 'local', ...MASTER],
+    routes: [[['GET'], '/_settings'], [['GET'], '/_settings/{id}'], [['GET'], '/{index}/_settings'], [['GET'], '/{index}/_settings/{id}']],
+  },
+  alias_get: {
+    access: 'read', index: 'expression', params: [...EXPANSION, 'local'],
+    routes: [[['GET'], '/_alias'], [GET_HEAD, '/_alias/{id}'], [GET_HEAD, '/{index}/_alias'], [GET_HEAD, '/{index}/_alias/{id}']],
+  },
+  field_caps: {
+    access: 'read', index: 'expression', params: [...EXPANSION, 'fields', 'include_unmapped'],
+    routes: [[GET_POST, '/_field_caps'], [GET_POST, '/{index}/_field_caps']],
+  },
   cluster_health: { access: 'read', params: ['wait_for_status', 'timeout', 'level', 'local'], index: 'none', routes: [[['GET'], '/_cluster/health']] },
   search: { access: 'read', params: SEARCH, index: 'expression', routes: [[GET_POST, '/_search'], [GET_POST, '/{index}/_search']] },
   count: {
@@ -89,7 +106,7 @@ export const ENDPOINTS = {
   doc_index: { access: 'write', params: WRITE, index: 'one', routes: [[PUT_POST, '/{index}/_doc/{id}'], [['POST'], '/{index}/_doc']] },
   doc_create: { access: 'write', params: WRITE, index: 'one', routes: [[PUT_POST, '/{index}/_create/{id}']] },
   doc_get: { access: 'read', params: GET, index: 'one', routes: [[GET_HEAD, '/{index}/_doc/{id}']] },
-  doc_source: { access: 'read', params: GET, index: 'one', routes: [[GET_HEAD, '/{index}/_source/{id}']] },
+  doc_source: { access: 'read', params: GET_SOURCE, index: 'one', routes: [[GET_HEAD, '/{index}/_source/{id}']] },
   doc_delete: { access: 'write', params: WRITE, index: 'one', routes: [[['DELETE'], '/{index}/_doc/{id}']] },
   doc_update: {
     access: 'write', index: 'one', routes: [[['POST'], '/{index}/_update/{id}']],

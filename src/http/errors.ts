@@ -14,6 +14,8 @@ export interface ErrorInit {
   retryable?: boolean;
   /** Extra response headers (`retry-after`, `www-authenticate`). */
   headers?: Record<string, string>;
+  /** Metadata OpenSearch adds to the exception's body (`index`, `resource.type`, …), in root_cause and error. */
+  metadata?: Record<string, string>;
 }
 
 export class OsproxyError extends Error {
@@ -23,6 +25,7 @@ export class OsproxyError extends Error {
   readonly code: string;
   readonly retryable: boolean;
   readonly headers: Record<string, string>;
+  readonly metadata: Record<string, string>;
 
   constructor(init: ErrorInit) {
     super(init.reason);
@@ -31,6 +34,7 @@ export class OsproxyError extends Error {
     this.code = init.code;
     this.retryable = init.retryable ?? false;
     this.headers = init.headers ?? {};
+    this.metadata = init.metadata ?? {};
   }
 
   get reason(): string {
@@ -39,7 +43,7 @@ export class OsproxyError extends Error {
 }
 
 export interface ErrorBody {
-  error: { root_cause: { type: string; reason: string }[]; type: string; reason: string };
+  error: { root_cause: ({ type: string; reason: string } & Record<string, string>)[]; type: string; reason: string };
   status: number;
   osproxy: { code: string; retryable: boolean; request_id: string };
 }
@@ -47,7 +51,7 @@ export interface ErrorBody {
 export function errorBody(e: OsproxyError, requestId: string): ErrorBody {
   const reason = e.reason;
   return {
-    error: { root_cause: [{ type: e.type, reason }], type: e.type, reason },
+    error: { root_cause: [{ type: e.type, reason, ...e.metadata }], type: e.type, reason, ...e.metadata },
     status: e.status,
     osproxy: { code: e.code, retryable: e.retryable, request_id: requestId },
   };
@@ -81,8 +85,12 @@ export function notFound(type: string, code: string, reason: string): OsproxyErr
   return new OsproxyError({ status: 404, type, code, reason });
 }
 
+/** OpenSearch's IndexNotFoundException, with its metadata (the name is the tenant's own). */
 export function indexNotFound(lindex: string): OsproxyError {
-  return notFound('index_not_found_exception', 'index_not_found', `no such index [${lindex}]`);
+  return new OsproxyError({
+    status: 404, type: 'index_not_found_exception', code: 'index_not_found', reason: `no such index [${lindex}]`,
+    metadata: { index: lindex, 'resource.type': 'index_or_alias', 'resource.id': lindex, index_uuid: '_na_' },
+  });
 }
 
 /** 429 `rejected_execution_exception` with `Retry-After` (admission, in-flight bytes). */

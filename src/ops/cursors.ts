@@ -4,7 +4,7 @@
  * as an expired one, so an id never reveals that it belongs to someone else.
  */
 import { illegalArgument, notFound, OsproxyError } from '../http/errors.ts';
-import { sealCursor, unsealCursor, type CursorKind, type CursorPayload } from '../tenancy/cursor-seal.ts';
+import { sealCursor, unsealCursor, type CursorKeys, type CursorKind, type CursorPayload } from '../tenancy/cursor-seal.ts';
 import type { Target } from '../tenancy/index.ts';
 import type { UpstreamCluster } from '../upstream/cluster.ts';
 import type { OpContext } from './context.ts';
@@ -12,9 +12,9 @@ import { MIN_CURSOR_KEY_BYTES } from '../config/schema.ts';
 import { cursorHorizon } from './cursor-horizon.ts';
 import { cursorRegistry, keepAliveMs } from './cursor-registry.ts';
 
-/** The cursor key; without one every cursor request is refused (400 `cursor_key_missing`). */
-export function cursorKey(ctx: OpContext): Buffer {
-  const key = ctx.scope.settings.cursorKey;
+/** The cursor keys; without one every cursor request is refused (400 `cursor_key_missing`). */
+export function cursorKey(ctx: OpContext): CursorKeys {
+  const key = ctx.scope.settings.cursorKeys;
   if (key === undefined) {
     throw illegalArgument('cursor_key_missing',
       `scroll and point-in-time requests need a cursor sealing key: the operator must set tenancy.cursor_key_b64 (base64 of at least ${MIN_CURSOR_KEY_BYTES} random bytes, the same on every instance)`);
@@ -32,12 +32,15 @@ export interface OpenCursor {
   payload: CursorPayload;
   targets: Target[];
   cluster: UpstreamCluster;
+  /** Sealed with a previous key (rotation): its continuation gets an id sealed with the current key. */
+  previousKey: boolean;
 }
 
 /** The caller's cursor of the given kind, or undefined (bad MAC, other tenant, stale placement). */
-export function tryOpenCursor(ctx: OpContext, key: Buffer, kind: CursorKind, sealed: string): OpenCursor | undefined {
-  const payload = unsealCursor(key, sealed);
-  if (payload === undefined || payload.k !== kind || payload.t !== ctx.scope.tenant) return undefined;
+export function tryOpenCursor(ctx: OpContext, keys: CursorKeys, kind: CursorKind, sealed: string): OpenCursor | undefined {
+  const unsealed = unsealCursor(keys, sealed);
+  const payload = unsealed?.payload;
+  if (unsealed === undefined || payload === undefined || payload.k !== kind || payload.t !== ctx.scope.tenant) return undefined;
   const cluster = ctx.services.clusters.get(payload.c);
   if (cluster === undefined || payload.l.length === 0) return undefined;
   let targets: Target[];
@@ -50,7 +53,7 @@ export function tryOpenCursor(ctx: OpContext, key: Buffer, kind: CursorKind, sea
   if (!openedOn(targets, payload)) targets = payload.l.map((l) => ctx.services.control.snapshot()?.previousTarget(ctx.scope.tenant, l) ?? ctx.scope.target(l));
   // A placement that moved otherwise makes its hits unmappable: the context is gone.
   if (!openedOn(targets, payload)) return undefined;
-  return { sealed, payload, targets, cluster };
+  return { sealed, payload, targets, cluster, previousKey: unsealed.previousKey };
 }
 
 function openedOn(targets: readonly Target[], payload: CursorPayload): boolean {
@@ -65,8 +68,17 @@ export function openCursor(ctx: OpContext, kind: CursorKind, sealed: string): Op
   return cursor;
 }
 
-/** Seals an upstream id for the caller and remembers it for `_all`. */
-export function issueCursor(ctx: OpContext, kind: CursorKind, targets: Target[], upstreamId: string, keepAlive: string | undefined): string {
+/**
+ * Seals an upstream id for the caller and remembers it for `_all`. When the upstream answers with
+ * the id of the cursor the client presented (`reused`), the client's own sealed id is given back
+ * (sealing is randomized, and a client may compare ids like it would with OpenSearch) — unless it
+ * was sealed with a previous key, which must not outlive its grace period in a long scroll.
+ */
+export function issueCursor(ctx: OpContext, kind: CursorKind, targets: Target[], upstreamId: string, keepAlive: string | undefined, reused?: OpenCursor): string {
+  if (reused !== undefined && reused.payload.id === upstreamId && !reused.previousKey) {
+    cursorRegistry(ctx.services).remember(ctx.scope.tenant, kind, reused.sealed, keepAliveMs(keepAlive));
+    return reused.sealed;
+  }
   const payload: CursorPayload = {
     v: 1,
     k: kind,
@@ -76,7 +88,7 @@ export function issueCursor(ctx: OpContext, kind: CursorKind, targets: Target[],
     p: [...new Set(targets.map((t) => t.physicalIndex))],
     id: upstreamId,
   };
-  const sealed = sealCursor(cursorKey(ctx), payload);
+  const sealed = sealCursor(cursorKey(ctx).current, payload);
   const ttl = keepAliveMs(keepAlive);
   cursorRegistry(ctx.services).remember(ctx.scope.tenant, kind, sealed, ttl);
   cursorHorizon(ctx.services).extend(ctx.scope.tenant, payload.c, upstreamId, targets, ttl);

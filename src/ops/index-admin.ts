@@ -1,10 +1,10 @@
 /** Logical index lifecycle (SPEC §4.3): create, get, exists, delete, mappings, refresh. */
-import { createHash } from 'node:crypto';
 import { isObject, type Json, type JsonObject } from '../core/json.ts';
 import { illegalArgument, indexNotFound, OsproxyError } from '../http/errors.ts';
 import { emptyReply, jsonReply, type Reply } from '../http/reply.ts';
 import { isReservedField, type ReservedFields, type Target } from '../tenancy/index.ts';
 import type { OpContext } from './context.ts';
+import { logicalSettings, nestSettings } from './index-settings.ts';
 import { objectBody } from './json-body.ts';
 import { registerIndex, unregisterIndex } from './register-index.ts';
 import { putTenantMapping, tenantMapping } from './index-mappings.ts';
@@ -88,20 +88,15 @@ function concreteTargets(ctx: OpContext): Target[] {
   return ctx.scope.existingTargets(ctx.query.get('ignore_unavailable') === 'true');
 }
 
-/** A stable per-tenant uuid for a logical index (the physical uuid is not the tenant's). */
-function logicalUuid(tenant: string, lindex: string): string {
-  return createHash('sha256').update(`${tenant}\0${lindex}`).digest('base64url').slice(0, 22);
-}
-
-/** `GET /{i}`: synthesized from the physical mapping, names and internal fields hidden. */
+/** `GET /{i}`: the tenant's logical mapping (index-mappings.ts) and synthesized settings (index-settings.ts); no physical name or internal field. */
 export async function getIndex(ctx: OpContext): Promise<Reply> {
   const out: JsonObject = {};
   for (const target of concreteTargets(ctx)) {
-    const created = ctx.scope.createdAt(target.lindex) ?? Date.now();
+    const settings = await logicalSettings(ctx, target);
     out[target.lindex] = {
       aliases: {},
       mappings: await tenantMapping(ctx, target),
-      settings: { index: { creation_date: String(created), uuid: logicalUuid(ctx.scope.tenant, target.lindex), provided_name: target.lindex } },
+      settings: ctx.query.get('flat_settings') === 'true' ? settings : nestSettings(settings),
     };
   }
   return jsonReply(200, out);

@@ -75,3 +75,26 @@ export async function deletePit(ctx: OpContext): Promise<Reply> {
   }
   return jsonReply(200, { pits });
 }
+
+/**
+ * `GET /_search/point_in_time/_all`: the caller's own open PITs only — those this instance issued to
+ * the tenant (see cursor-registry.ts) — each under its sealed id, with the upstream's creation time
+ * and keep-alive. Other tenants' PITs on the same cluster are never listed.
+ */
+export async function listPits(ctx: OpContext): Promise<Reply> {
+  const { open } = namedCursors(ctx, 'pit', ['_all']);
+  const pits: JsonObject[] = [];
+  for (const [cluster, byId] of byCluster(open)) {
+    const res = await callUpstream(ctx, cluster, { method: 'GET', path: '/_search/point_in_time/_all' });
+    const answer = await readUpstreamJson(ctx, res);
+    if (res.status !== 200 && res.status !== 404) {
+      const targets = [...byId.values()].flat().flatMap((c) => c.targets);
+      return jsonReply(res.status, relayedUpstreamError(ctx, res.status, answer, targets));
+    }
+    for (const p of isObject(answer) && Array.isArray(answer.pits) ? answer.pits : []) {
+      if (!isObject(p) || typeof p.pit_id !== 'string') continue;
+      for (const c of byId.get(p.pit_id) ?? []) pits.push({ pit_id: c.sealed, creation_time: p.creation_time ?? null, keep_alive: p.keep_alive ?? null });
+    }
+  }
+  return jsonReply(200, { pits });
+}

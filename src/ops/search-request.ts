@@ -28,9 +28,42 @@ export function foldQueryString(ctx: OpContext, body: JsonObject): JsonObject {
 
 /**
  * Hits are mapped (and proven the tenant's) by `_index` and `_id`: a client `filter_path` that
- * drops them would make every hit unmappable and the response cut, so they are always kept.
+ * drops them would make every hit unmappable and the response cut, so they are always kept. The
+ * client's own filter is applied by osproxy to what it returns (server/format-reply.ts).
  */
 const HIT_IDENTITY = 'hits.hits._index,hits.hits._id,**.hits.hits._index,**.hits.hits._id';
+
+/** Sections whose keys are field names: physical ones (`n__osx_…`) upstream when a target has per-tenant fields. */
+const FIELD_KEYED = new Set(['_source', 'fields', 'highlight']);
+
+/**
+ * An inclusion that cannot name a physical field: cut after a field-keyed section and before a
+ * wildcard (which could match one). Cutting only widens what is kept, and the client's own filter
+ * is applied afterwards to the mapped answer. Undefined when nothing is left to narrow by.
+ */
+function beforeFieldNames(pattern: string): string | undefined {
+  const kept: string[] = [];
+  for (const segment of pattern.split('.')) {
+    if (segment.includes('*')) break;
+    kept.push(segment);
+    if (FIELD_KEYED.has(segment)) break;
+  }
+  return kept.length === 0 ? undefined : kept.join('.');
+}
+
+/**
+ * What the upstream is asked to keep: the client's inclusions plus the hit identity (exclusions
+ * are applied by osproxy). With per-tenant field names the inclusions stop where field names
+ * begin, since the upstream only knows the physical names.
+ */
+function upstreamFilterPath(client: string, physicalFields: boolean): string | undefined {
+  const includes = client.split(',').map((f) => f.trim()).filter((f) => f !== '' && !f.startsWith('-'));
+  if (includes.length === 0) return undefined;
+  const upstream = physicalFields ? includes.map(beforeFieldNames) : includes;
+  // An inclusion that keeps everything (a leading wildcard) leaves nothing to filter upstream.
+  if (upstream.includes(undefined)) return undefined;
+  return `${[...new Set(upstream)].join(',')},${HIT_IDENTITY}`;
+}
 
 /** Whether every target is shared and tenant-routed: then the search is pinned to the tenant's shard. */
 export function tenantRouted(targets: readonly Target[]): boolean {
@@ -42,7 +75,11 @@ export function searchQuery(ctx: OpContext, targets: Target[]): URLSearchParams 
   const q = new URLSearchParams();
   for (const [k, v] of rewriteSearchParams(ctx.query, ctx.scope.searchScope(targets))) {
     if (QUERY_STRING_PARAMS.includes(k) || k === 'routing') continue;
-    q.append(k, k === 'filter_path' ? `${v},${HIT_IDENTITY}` : v);
+    if (k !== 'filter_path') q.append(k, v);
+    else {
+      const upstream = upstreamFilterPath(v, targets.some((t) => t.fields !== undefined));
+      if (upstream !== undefined) q.append(k, upstream);
+    }
   }
   if (tenantRouted(targets)) q.set('routing', ctx.scope.tenant);
   else if (ctx.query.get('routing') !== null && targets.every((t) => t.placement !== 'shared')) q.set('routing', ctx.query.get('routing') as string);

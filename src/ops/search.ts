@@ -32,13 +32,14 @@ export async function search(ctx: OpContext): Promise<Reply> {
     // A PIT names its indexes itself: like OpenSearch, the search goes to `/_search`.
     path: pit === undefined ? physicalPath(targets, '_search') : '/_search',
     query: searchQuery(ctx, targets),
+    filterPath: true,
     body: JSON.stringify(rewritten),
     idempotent: true,
   });
   if (res.status !== 200) return jsonReply(res.status, relayedUpstreamError(ctx, res.status, await readUpstreamJson(ctx, res), targets));
   return streamHits(ctx, res.body, ctx.scope.hitContext(targets), {
     onScrollId: scroll === undefined ? undefined : (id) => issueCursor(ctx, 'scroll', targets, id, scroll),
-    onPitId: pit === undefined ? undefined : (id) => issueCursor(ctx, 'pit', targets, id, pitKeepAlive(body.pit)),
+    onPitId: pit === undefined ? undefined : (id) => issueCursor(ctx, 'pit', targets, id, pitKeepAlive(body.pit), pit),
   });
 }
 

@@ -13,11 +13,28 @@ export interface CallOptions {
   query?: URLSearchParams;
   body?: Buffer | string | Readable;
   idempotent?: boolean;
+  /** The query's `filter_path` was built for the upstream (search: the hit identity kept); others are dropped. */
+  filterPath?: boolean;
+}
+
+/**
+ * Response-format parameters osproxy applies itself to what it returns (server/format-reply.ts):
+ * the upstream's own formatting would only be undone, and its `filter_path` could hide what the
+ * mapping reads. `error_trace` is never passed on: upstream stack traces are not shown to tenants.
+ */
+const FORMAT_PARAMS = ['pretty', 'human', 'error_trace', 'filter_path'];
+
+function upstreamQuery(query: URLSearchParams | undefined, keepFilterPath: boolean): string {
+  if (query === undefined) return '';
+  const q = new URLSearchParams();
+  for (const [k, v] of query) if (!FORMAT_PARAMS.includes(k) || (k === 'filter_path' && keepFilterPath)) q.append(k, v);
+  const text = q.toString();
+  return text === '' ? '' : `?${text}`;
 }
 
 /** Sends one upstream request and charges its time to the request's upstream share. */
 export async function callUpstream(ctx: OpContext, cluster: UpstreamCluster, opts: CallOptions): Promise<UpstreamResponse> {
-  const qs = opts.query !== undefined && [...opts.query.keys()].length > 0 ? `?${opts.query.toString()}` : '';
+  const qs = upstreamQuery(opts.query, opts.filterPath === true);
   const started = performance.now();
   const headers: Record<string, string> = { 'x-opaque-id': ctx.id };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';

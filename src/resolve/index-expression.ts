@@ -9,6 +9,8 @@ export interface ExpressionMatch {
   names: string[];
   /** Concrete names that are not registered (404 unless ignore_unavailable). */
   missing: string[];
+  /** Wildcard parts that matched none of the tenant's indexes (404 with allow_no_indices=false). */
+  unmatched: string[];
 }
 
 function wildcardRegex(pattern: string): RegExp {
@@ -19,6 +21,7 @@ export function matchExpression(expr: string | undefined, known: readonly string
   const parts = expr === undefined || expr === '' || expr === '_all' ? ['*'] : expr.split(',');
   const chosen = new Set<string>();
   const missing: string[] = [];
+  const unmatched: string[] = [];
   for (const raw of parts) {
     const part = raw.trim();
     if (part.startsWith('-') && chosen.size > 0) {
@@ -26,12 +29,14 @@ export function matchExpression(expr: string | undefined, known: readonly string
       for (const name of [...chosen]) if (re.test(name)) chosen.delete(name);
     } else if (part.includes('*')) {
       const re = wildcardRegex(part);
-      for (const name of known) if (re.test(name)) chosen.add(name);
+      const hits = known.filter((name) => re.test(name));
+      for (const name of hits) chosen.add(name);
+      if (hits.length === 0) unmatched.push(part);
     } else {
       validateLogicalIndexName(part);
       if (has(part)) chosen.add(part);
       else missing.push(part);
     }
   }
-  return { names: [...chosen].sort(), missing };
+  return { names: [...chosen].sort(), missing, unmatched };
 }

@@ -7,6 +7,7 @@ import type { Binding, Principal, Role } from '../auth/index.ts';
 import type { ControlSnapshot } from '../control/snapshot.ts';
 import { indexNotFound, internalError } from '../http/errors.ts';
 import { buildHitContext, type HitContext, type ReservedFields, type SearchScope, type Target } from '../tenancy/index.ts';
+import type { CursorKeys } from '../tenancy/cursor-seal.ts';
 import type { Classified } from '../http/classify.ts';
 import { matchExpression } from './index-expression.ts';
 import { pathIndices } from './path-indices.ts';
@@ -19,14 +20,16 @@ export interface TenancySettings {
   /** The total-fields limit of the shared indexes osproxy creates. */
   readonly sharedFieldsLimit: number;
   readonly storedScriptAllowlist: ReadonlySet<string>;
-  /** Seals scroll and PIT ids; undefined ⇒ cursors are refused. */
-  readonly cursorKey: Buffer | undefined;
+  /** Seal (current) and unseal (current or previous) scroll and PIT ids; undefined ⇒ cursors are refused. */
+  readonly cursorKeys: CursorKeys | undefined;
 }
 
 export interface ResolvedIndices {
   targets: Target[];
   /** Concrete names that are not registered (404 unless ignore_unavailable). */
   missing: string[];
+  /** Wildcard parts that matched nothing (404 with allow_no_indices=false). */
+  unmatched: string[];
 }
 
 /** What the path's `{index}` resolved to (see IndexKind in http/endpoints.ts). */
@@ -44,12 +47,19 @@ export class RequestScope {
   /** What the path's `{index}` resolved to, eagerly: a bad or ambiguous name fails here. */
   readonly path: PathIndices;
 
+  /** `allow_no_indices=false`: an expression (or a wildcard in it) that names nothing is a 404, as in OpenSearch. */
+  private readonly allowNoIndices: boolean;
+  private readonly expression: string | undefined;
+
   constructor(
     private readonly snapshot: ControlSnapshot,
     binding: Binding,
     readonly settings: TenancySettings,
     endpoint: Classified,
+    query?: URLSearchParams,
   ) {
+    this.allowNoIndices = query?.get('allow_no_indices') !== 'false';
+    this.expression = endpoint.index;
     this.tenant = binding.tenant;
     this.principal = binding.principal;
     this.roles = binding.roles;
@@ -77,8 +87,8 @@ export class RequestScope {
 
   /** An index expression resolved against this tenant's logical indexes only. */
   resolve(expr: string | undefined): ResolvedIndices {
-    const { names, missing } = matchExpression(expr, this.snapshot.indexes(this.tenant), (n) => this.has(n));
-    return { targets: names.map((n) => this.target(n)), missing };
+    const { names, missing, unmatched } = matchExpression(expr, this.snapshot.indexes(this.tenant), (n) => this.has(n));
+    return { targets: names.map((n) => this.target(n)), missing, unmatched };
   }
 
   /** The path's single logical index (endpoints of kind `one`). */
@@ -87,9 +97,10 @@ export class RequestScope {
     return this.path;
   }
 
-  /** The path's resolved index expression (endpoints of kind `expression`). */
+  /** The path's resolved index expression (endpoints of kind `expression`); a wildcard naming nothing is a 404 with allow_no_indices=false. */
   indices(): ResolvedIndices {
     if (this.path.kind !== 'expression') throw internalError();
+    if (!this.allowNoIndices && this.path.unmatched.length > 0) throw indexNotFound(this.path.unmatched[0]);
     return this.path;
   }
 
@@ -97,6 +108,7 @@ export class RequestScope {
   existingTargets(ignoreUnavailable: boolean): Target[] {
     const { targets, missing } = this.indices();
     if (missing.length > 0 && !ignoreUnavailable) throw indexNotFound(missing[0]);
+    if (!this.allowNoIndices && targets.length === 0) throw indexNotFound(this.expression ?? '_all');
     return targets;
   }
 

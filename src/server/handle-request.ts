@@ -9,6 +9,7 @@ import { rejectionError } from '../batch/admission.ts';
 import { readBody } from '../http/body.ts';
 import { classify } from '../http/classify.ts';
 import { isAllowedParam, type EndpointSpec } from '../http/endpoints.ts';
+import { checkParamValues } from '../http/param-values.ts';
 import { asClientError, forbidden, illegalArgument, unavailable } from '../http/errors.ts';
 import { errorReply, type Reply } from '../http/reply.ts';
 import type { ExplainRecord } from '../observe/explain.ts';
@@ -21,6 +22,7 @@ import { isLoopbackAddress } from './loopback.ts';
 import { handlePassthrough, isPassthrough } from './passthrough.ts';
 import { requestIdFor } from './request-id.ts';
 import { sendReply } from './send-reply.ts';
+import { formatReply } from './format-reply.ts';
 
 const MUTATING = new Set(['PUT', 'POST', 'DELETE', 'PATCH']);
 
@@ -28,6 +30,7 @@ function checkParams(spec: EndpointSpec, query: URLSearchParams): void {
   for (const name of query.keys()) {
     if (!isAllowedParam(spec, name)) throw illegalArgument('unsupported_parameter', `parameter [${name}] is not allowed on the ${spec.name} endpoint`);
   }
+  checkParamValues(spec, query);
 }
 
 function checkAccess(spec: EndpointSpec, roles: ReadonlySet<string>): void {
@@ -57,6 +60,8 @@ interface Trace {
   /** Frees the request's buffered body and admission slot; runs once the reply is sent. */
   cleanups: (() => void)[];
   failed: boolean;
+  /** The request path (no query string: parameters may carry values). */
+  path: string;
 }
 
 /** One tenant request: auth → classify → checks → admission → resolve → handler. */
@@ -80,7 +85,7 @@ async function tenantRequest(services: Services, req: IncomingMessage, url: URL,
   const admitted = services.admission.tryAdmit(binding.tenant, endpoint.spec.batch === true);
   if (!admitted.admitted) throw rejectionError(admitted);
   trace.cleanups.push(() => admitted.release());
-  const scope = new RequestScope(snapshot, binding, services.tenancy, endpoint);
+  const scope = new RequestScope(snapshot, binding, services.tenancy, endpoint, url.searchParams);
   let cached: Buffer | undefined;
   const ctx: OpContext = {
     id: explain.request_id,
@@ -114,14 +119,15 @@ async function replyFor(services: Services, req: IncomingMessage, url: URL, trac
       explain.endpoint = 'passthrough';
       return await handlePassthrough(services, req, (ms) => (trace.upstreamMs += ms));
     }
-    return await tenantRequest(services, req, url, trace);
+    return formatReply(await tenantRequest(services, req, url, trace), url.searchParams, services.config.limits.max_hit_bytes);
   } catch (e) {
     const error = asClientError(e);
     if (error.status >= 500 && !error.code.startsWith('upstream_')) services.log.error({ err: e, request_id: explain.request_id }, 'request failed');
     if (error.status === 429) services.metrics.rejections.inc({ reason: error.code });
     explain.error = { code: error.code, reason: error.reason };
     trace.failed = true;
-    return errorReply(error, explain.request_id);
+    const reply = errorReply(error, explain.request_id);
+    return url.pathname.startsWith(ADMIN_PREFIX) ? reply : formatReply(reply, url.searchParams, services.config.limits.max_hit_bytes);
   }
 }
 
@@ -131,7 +137,7 @@ export async function handleRequest(services: Services, req: IncomingMessage, re
   const id = requestIdFor(req.headers['x-request-id']);
   const url = new URL(req.url ?? '/', 'http://osproxy');
   const method = req.method ?? 'GET';
-  const trace: Trace = { explain: { request_id: id, at: new Date().toISOString(), method, rewrites: [], timings_ms: {} }, upstreamMs: 0, cleanups: [], failed: false };
+  const trace: Trace = { explain: { request_id: id, at: new Date().toISOString(), method, rewrites: [], timings_ms: {} }, upstreamMs: 0, cleanups: [], failed: false, path: url.pathname };
   services.metrics.inflight.inc();
   let bytesOut = 0;
   try {
@@ -159,7 +165,7 @@ function finish(services: Services, trace: Trace, res: ServerResponse, started: 
   if (upstreamMs > 0) services.metrics.upstreamSeconds.observe({ endpoint }, upstreamMs / 1000);
   services.metrics.bytesOut.inc({ endpoint }, bytesOut);
   services.explain.add(explain);
-  services.log.info({ request_id: explain.request_id, method: explain.method, endpoint, tenant: explain.tenant, principal: explain.principal, status: res.statusCode, ms: explain.timings_ms }, 'request');
+  services.log.info({ request_id: explain.request_id, method: explain.method, path: trace.path, endpoint, tenant: explain.tenant, principal: explain.principal, status: res.statusCode, ms: explain.timings_ms }, 'request');
 }
 
 function round(ms: number): number {

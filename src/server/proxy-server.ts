@@ -8,6 +8,7 @@ import { Admission } from '../batch/admission.ts';
 import { ExplainRing } from '../observe/explain.ts';
 import { ProxyMetrics } from '../observe/metrics.ts';
 import { UpstreamCluster } from '../upstream/cluster.ts';
+import type { BreakerChange } from '../upstream/breaker.ts';
 import type { ListenerConfig, OsproxyConfig } from '../config/schema.ts';
 import { handleRequest } from './handle-request.ts';
 import { isLoopbackAddress } from './loopback.ts';
@@ -19,6 +20,7 @@ import { MigrationRunner } from '../migrate/runner.ts';
 import { cursorHorizon } from '../ops/cursor-horizon.ts';
 import { diffConfig, type ConfigDiff } from './reconfigure.ts';
 import { MIN_CURSOR_KEY_BYTES } from '../config/schema.ts';
+import { ConfigError } from '../config/config-error.ts';
 import type { TenancySettings } from '../resolve/request-scope.ts';
 
 /** The services, plus applying a re-read configuration (SIGHUP). */
@@ -33,23 +35,37 @@ export interface RunningProxy {
   close(drainMs?: number): Promise<void>;
 }
 
-function createListener(l: ListenerConfig, handler: (req: IncomingMessage, res: ServerResponse) => void): Server {
+function createListener(l: ListenerConfig, i: number, handler: (req: IncomingMessage, res: ServerResponse) => void): Server {
   if (l.tls === undefined) return createHttpServer(handler);
-  return createHttpsServer(
-    {
-      cert: readFileSync(l.tls.cert_file),
-      key: readFileSync(l.tls.key_file),
-      ca: l.tls.ca_file ? readFileSync(l.tls.ca_file) : undefined,
-      requestCert: l.tls.client_cert !== 'none',
-      rejectUnauthorized: l.tls.client_cert === 'require',
-    },
-    handler,
-  );
+  try {
+    return createHttpsServer(
+      {
+        cert: readFileSync(l.tls.cert_file),
+        key: readFileSync(l.tls.key_file),
+        ca: l.tls.ca_file ? readFileSync(l.tls.ca_file) : undefined,
+        requestCert: l.tls.client_cert !== 'none',
+        rejectUnauthorized: l.tls.client_cert === 'require',
+      },
+      handler,
+    );
+  } catch (e) {
+    throw new ConfigError(`config: listeners.${i}.tls: the certificate, key or CA cannot be used: ${(e as Error).message}`);
+  }
 }
 
-async function listen(server: Server, l: ListenerConfig): Promise<string> {
+/** Why a listener could not open, in one line that names it and says what to change. */
+function listenProblem(e: NodeJS.ErrnoException, l: ListenerConfig, i: number): string {
+  const where = `config: listeners.${i}: cannot listen on ${l.host}:${l.port}`;
+  if (e.code === 'EADDRINUSE') return `${where}: the address is already in use (another osproxy, or OpenSearch itself?); choose another port (listeners[].port, --listen host:port, or npm start -- --port N)`;
+  if (e.code === 'EACCES') return `${where}: permission denied (ports below 1024 need privileges; choose a port ≥ 1024)`;
+  if (e.code === 'EADDRNOTAVAIL') return `${where}: the address is not one of this machine's`;
+  if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') return `${where}: the host name does not resolve`;
+  return `${where}: ${e.message}`;
+}
+
+async function listen(server: Server, l: ListenerConfig, i: number): Promise<string> {
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (e: NodeJS.ErrnoException) => reject(new ConfigError(listenProblem(e, l, i))));
     server.listen(l.port, l.host, () => resolve());
   });
   const addr = server.address() as AddressInfo;
@@ -58,20 +74,34 @@ async function listen(server: Server, l: ListenerConfig): Promise<string> {
 }
 
 function tenancySettings(config: OsproxyConfig): TenancySettings {
-  const { reserved_fields, stored_script_allowlist, cursor_key_b64, field_quota_per_index, shared_total_fields_limit } = config.tenancy;
-  const key = cursor_key_b64 === undefined ? undefined : Buffer.from(cursor_key_b64, 'base64');
+  const { reserved_fields, stored_script_allowlist, cursor_key_b64, cursor_previous_keys_b64, field_quota_per_index, shared_total_fields_limit } = config.tenancy;
+  // Validated at load (schema); the length check keeps a hand-built config from sealing with a weak key.
+  const strong = (b64: string): Buffer | undefined => {
+    const key = Buffer.from(b64, 'base64');
+    return key.length >= MIN_CURSOR_KEY_BYTES ? key : undefined;
+  };
+  const current = cursor_key_b64 === undefined ? undefined : strong(cursor_key_b64);
+  const previous = cursor_previous_keys_b64.map(strong).filter((k): k is Buffer => k !== undefined);
   return {
     reserved: reserved_fields,
     fieldQuota: field_quota_per_index,
     sharedFieldsLimit: shared_total_fields_limit,
     storedScriptAllowlist: new Set(stored_script_allowlist),
-    // Validated at load (schema); the length check keeps a hand-built config from sealing with a weak key.
-    cursorKey: key !== undefined && key.length >= MIN_CURSOR_KEY_BYTES ? key : undefined,
+    cursorKeys: current === undefined ? undefined : { current, previous },
   };
 }
 
+/** One warning when a cluster becomes unreachable, one when it is back (SPEC §5.5 readiness says it meanwhile). */
+function logBreaker(log: Logger, cluster: string, change: BreakerChange): void {
+  if (change.to === 'open') {
+    log.warn({ cluster, failures: change.failures, reason: change.reason }, `cluster [${cluster}] is unreachable: circuit breaker open after ${change.failures} consecutive transport failures; /_osproxy/ready answers degraded`);
+  } else {
+    log.warn({ cluster, down_ms: change.downMs }, `cluster [${cluster}] is reachable again after ${Math.round(change.downMs / 1000)} s: circuit breaker closed`);
+  }
+}
+
 export async function buildServices(config: OsproxyConfig, log: Logger): Promise<LiveServices> {
-  const clusters = new Map(Object.entries(config.clusters).map(([id, c]) => [id, new UpstreamCluster(id, c)]));
+  const clusters = new Map(Object.entries(config.clusters).map(([id, c]) => [id, new UpstreamCluster(id, c, { onBreakerChange: (change) => logBreaker(log, id, change) })]));
   const budget = new InflightBudget(config.limits.max_inflight_bytes);
   const devOpen = config.auth.dev_open && config.listeners.every((l) => isLoopbackAddress(l.host) || l.host === 'localhost');
   if (config.auth.dev_open && !devOpen) log.warn('auth.dev_open is ignored: a listener is not on loopback');
@@ -145,14 +175,23 @@ export async function startProxy(config: OsproxyConfig, opts: { log?: Logger } =
       res.destroy();
     });
   };
-  const servers = config.listeners.map((l) => createListener(l, handler));
-  for (const s of servers) {
-    s.keepAliveTimeout = 65_000;
-    s.headersTimeout = 60_000;
-    s.on('clientError', onClientError);
-  }
+  const servers: Server[] = [];
   const urls: string[] = [];
-  for (let i = 0; i < servers.length; i++) urls.push(await listen(servers[i], config.listeners[i]));
+  try {
+    config.listeners.forEach((l, i) => servers.push(createListener(l, i, handler)));
+    for (const s of servers) {
+      s.keepAliveTimeout = 65_000;
+      s.headersTimeout = 60_000;
+      s.on('clientError', onClientError);
+    }
+    for (let i = 0; i < servers.length; i++) urls.push(await listen(servers[i], config.listeners[i], i));
+  } catch (e) {
+    // Nothing half-started stays behind: the listeners that did open, the control plane, the pools.
+    await Promise.all(servers.filter((s) => s.listening).map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    await services.control.stop();
+    await Promise.all([...services.clusters.values()].map((c) => c.close()));
+    throw e;
+  }
   return {
     urls,
     services,

@@ -147,7 +147,8 @@ class Primary {
     if (this.stopping) return;
     const how = signal ?? `code ${code}`;
     // A worker that cannot even start (port in use, bad certificate, ...) will not do better when forked again.
-    if (!started) return this.fail(`osproxy: worker ${w.process.pid} exited (${how}) before it was listening; stopping`);
+    // It said why on stderr; its exit status 2 (cannot start) is the primary's too.
+    if (!started) return this.fail(`osproxy: worker ${w.process.pid} exited (${how}) before it was listening; stopping`, code === 2 ? 2 : 1);
     const now = Date.now();
     this.restarts = [...this.restarts.filter((t) => now - t < RESTART_WINDOW_MS), now];
     if (this.restarts.length > MAX_RESTARTS) return this.fail(`osproxy: ${this.restarts.length} workers died within ${RESTART_WINDOW_MS / 1000}s; stopping`);
@@ -155,11 +156,11 @@ class Primary {
     this.fork();
   }
 
-  private fail(reason: string): void {
+  private fail(reason: string, exitCode = 1): void {
     // Without an address line stdout stays empty; what the workers printed may explain the failure.
     if (this.held !== undefined) this.release(process.stderr);
     console.error(reason);
-    this.stop(1);
+    this.stop(exitCode);
   }
 
   /** Drains every worker (bounded, then SIGKILL) and exits; a second signal exits at once. */

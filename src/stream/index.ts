@@ -18,3 +18,5 @@ export {
   type MsearchResponseTransformOptions,
 } from './search-response.ts';
 export { ndjsonLines, LineTooLongError, type NdjsonLine, type NdjsonLinesOptions } from './ndjson-lines.ts';
+export { JsonFormatter, JsonFormatTransform, type JsonFormatOptions } from './json-format.ts';
+export { parseFilterPath, type FilterPath } from './filter-path.ts';

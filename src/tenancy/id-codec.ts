@@ -40,9 +40,13 @@ export function encodeId(target: Target, tenant: string, id: string): string {
   const physical = target.placement === 'shared' ? encodeSharedId(tenant, target.lindex, id) : id;
   const bytes = Buffer.byteLength(physical, 'utf8');
   if (bytes > MAX_ID_BYTES) {
-    // Report the limit in the client's terms: the prefix is the tenant's own, but an operator detail.
-    const allowed = MAX_ID_BYTES - (bytes - Buffer.byteLength(id, 'utf8'));
-    refuse('id_too_long', `id is too long, must be no longer than ${allowed} bytes but was: ${Buffer.byteLength(id, 'utf8')}`);
+    const own = Buffer.byteLength(id, 'utf8');
+    if (physical === id) refuse('id_too_long', `id [${id}] is too long, must be no longer than ${MAX_ID_BYTES} bytes but was: ${own}`);
+    // Report the limit in the client's terms, and why it is lower than OpenSearch's: the prefix is the tenant's own names.
+    const prefix = bytes - own;
+    refuse('id_too_long', `id is too long, must be no longer than ${MAX_ID_BYTES - prefix} bytes but was: ${own}. `
+      + `OpenSearch allows ${MAX_ID_BYTES} bytes, but in shared placement osproxy stores each id as [{tenant}:{index}:{id}], `
+      + `and [${tenant}:${target.lindex}:] takes ${prefix} of them`);
   }
   return physical;
 }

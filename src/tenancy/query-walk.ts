@@ -1,6 +1,7 @@
 /**
  * The query walker: every query object is dispatched on its single type key to a handler that
- * checks or rewrites it and walks its children. Unknown query types are refused: a construct
+ * checks or rewrites it and walks its children. A type OpenSearch does not know either is its
+ * `parsing_exception` (`unknown query [x]`); a known type without a handler is refused: a construct
  * osproxy does not understand could name a field or read another index.
  */
 import type { Json, JsonObject } from '../core/json.ts';
@@ -10,6 +11,7 @@ import { assertKnownKeys, expectObject } from './json-shape.ts';
 import { rewriteIdsQuery } from './meta-queries.ts';
 import { compoundHandlers } from './query-compound.ts';
 import { leafHandlers, type QueryHandler } from './query-leaves.ts';
+import { OPENSEARCH_QUERY_TYPES, unknownQueryReason } from './query-names.ts';
 import type { RewriteContext } from './scope.ts';
 import { vectorHandlers } from './vector-queries.ts';
 
@@ -37,6 +39,9 @@ export function walkQuery(query: Json, ctx: RewriteContext, path: string): JsonO
   if (types.length !== 1) malformed('malformed_query', `[${path}] must hold exactly one query type`);
   const type = types[0];
   const handler = HANDLERS.get(type);
-  if (handler === undefined) refuse('unsupported_query', `[${path}] uses the query type [${type}], which osproxy does not support`);
+  if (handler === undefined) {
+    if (!OPENSEARCH_QUERY_TYPES.has(type)) malformed('unknown_query', unknownQueryReason(type));
+    refuse('unsupported_query', `[${path}] uses the query type [${type}], which osproxy does not serve to tenants: it cannot be proven to stay inside the tenant's documents`);
+  }
   return handler(q[type], ctx, `${path}.${type}`);
 }

@@ -5,7 +5,14 @@ export interface BreakerOptions {
   failureThreshold: number;
   /** How long it stays open before one probe request is let through. */
   resetMs: number;
+  /**
+   * Called when the cluster becomes unreachable (closed → open) and when it is reachable again
+   * (a successful request after the breaker opened); not on every failed probe in between.
+   */
+  onChange?: (change: BreakerChange) => void;
 }
+
+export type BreakerChange = { to: 'open'; failures: number; reason?: string } | { to: 'closed'; downMs: number };
 
 /**
  * A per-cluster circuit breaker over transport failures (connect errors, resets, timeouts),
@@ -14,6 +21,8 @@ export interface BreakerOptions {
 export class CircuitBreaker {
   private failures = 0;
   private openedAt = 0;
+  /** When the breaker last opened from closed (half-open probes that fail do not move it). */
+  private downSince = 0;
   private probing = false;
   private current: BreakerState = 'closed';
   private readonly opts: BreakerOptions;
@@ -44,17 +53,25 @@ export class CircuitBreaker {
   }
 
   onSuccess(): void {
+    const wasDown = this.current !== 'closed';
     this.failures = 0;
     this.probing = false;
     this.current = 'closed';
+    if (wasDown) this.opts.onChange?.({ to: 'closed', downMs: this.now() - this.downSince });
   }
 
-  onFailure(): void {
+  /** A transport failure; `reason` (no addresses) goes to the state-change notice. */
+  onFailure(reason?: string): void {
     this.probing = false;
     this.failures++;
     if (this.current === 'half_open' || this.failures >= this.opts.failureThreshold) {
+      const wasClosed = this.current === 'closed';
       this.current = 'open';
       this.openedAt = this.now();
+      if (wasClosed) {
+        this.downSince = this.openedAt;
+        this.opts.onChange?.({ to: 'open', failures: this.failures, reason });
+      }
     }
   }
 

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
 import { badGateway, OsproxyError, unavailable } from '../http/errors.ts';
 import type { ClusterConfig } from '../config/schema.ts';
-import { CircuitBreaker } from './breaker.ts';
+import { CircuitBreaker, type BreakerChange } from './breaker.ts';
 import { StreamingClient, type StreamedRequest } from './streaming-client.ts';
 import type { IncomingMessage } from 'node:http';
 
@@ -67,12 +67,12 @@ export class UpstreamCluster {
   private readonly counters: PoolStats = { opened: 0, dispatched: 0, reused: 0 };
   private readonly streaming: StreamingClient;
 
-  constructor(id: string, cfg: ClusterConfig) {
+  constructor(id: string, cfg: ClusterConfig, opts: { onBreakerChange?: (change: BreakerChange) => void } = {}) {
     this.id = id;
     this.cfg = cfg;
     this.origin = new URL(cfg.url).origin;
     this.credentials = authHeader(cfg);
-    this.breaker = new CircuitBreaker({ failureThreshold: cfg.breaker.failure_threshold, resetMs: cfg.breaker.reset_ms });
+    this.breaker = new CircuitBreaker({ failureThreshold: cfg.breaker.failure_threshold, resetMs: cfg.breaker.reset_ms, onChange: opts.onBreakerChange });
     const tls = {
       ca: cfg.ca_file ? readFileSync(cfg.ca_file) : undefined,
       cert: cfg.cert_file ? readFileSync(cfg.cert_file) : undefined,
@@ -106,9 +106,10 @@ export class UpstreamCluster {
       this.breaker.onSuccess();
       return res;
     } catch (e) {
-      if (isTransportFailure(e)) this.breaker.onFailure();
+      const failure = upstreamFailure(e, this.id);
+      if (isTransportFailure(e)) this.breaker.onFailure(failure.reason);
       else this.breaker.release();
-      throw upstreamFailure(e, this.id);
+      throw failure;
     }
   }
 
@@ -137,7 +138,7 @@ export class UpstreamCluster {
           this.breaker.release();
           break;
         }
-        this.breaker.onFailure();
+        this.breaker.onFailure(upstreamFailure(e, this.id).reason);
       }
     }
     throw upstreamFailure(last, this.id);

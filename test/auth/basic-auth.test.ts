@@ -18,6 +18,13 @@ async function timed<T>(f: () => Promise<T>): Promise<[number, T | undefined]> {
   return [performance.now() - t0, v];
 }
 
+/** The fastest of `n` runs: a loaded machine only ever adds time, so the minimum is what the code costs. */
+async function fastest<T>(n: number, f: () => Promise<T>): Promise<number> {
+  let best = Infinity;
+  for (let i = 0; i < n; i++) best = Math.min(best, (await timed(f))[0]);
+  return best;
+}
+
 test('basic auth with the right password authenticates as user:<name>', async () => {
   const auth = await Authenticator.create({ tenants: TENANTS });
   const p = await auth.authenticate(basic('alice', PASSWORDS.alice), REMOTE);
@@ -36,8 +43,9 @@ test('a wrong password and an unknown user get the identical 401', async () => {
 
 test('an unknown user still pays for scrypt, so timing does not reveal which users exist', async () => {
   const auth = await Authenticator.create({ tenants: TENANTS });
-  const [wrongMs] = await timed(() => auth.authenticate(basic('alice', 'nope-1'), REMOTE));
-  const [unknownMs] = await timed(() => auth.authenticate(basic('nobody', 'nope-2'), REMOTE));
+  // Failed attempts are not cached: every run pays (or skips) scrypt again.
+  const wrongMs = await fastest(5, () => auth.authenticate(basic('alice', 'nope-1'), REMOTE));
+  const unknownMs = await fastest(5, () => auth.authenticate(basic('nobody', 'nope-2'), REMOTE));
   // Generous: both run one scrypt of the same cost; a skipped scrypt would be ~100x faster.
   assert.ok(unknownMs > wrongMs / 5, `unknown user ${unknownMs.toFixed(1)} ms vs wrong password ${wrongMs.toFixed(1)} ms`);
 });
@@ -45,8 +53,9 @@ test('an unknown user still pays for scrypt, so timing does not reveal which use
 test('a second verification of the same credentials is served from the cache, without scrypt', async () => {
   const auth = await Authenticator.create({ tenants: TENANTS });
   const [firstMs, first] = await timed(() => auth.authenticate(basic('bob', PASSWORDS.bob), REMOTE));
-  const [secondMs, second] = await timed(() => auth.authenticate(basic('bob', PASSWORDS.bob), REMOTE));
+  const [, second] = await timed(() => auth.authenticate(basic('bob', PASSWORDS.bob), REMOTE));
   assert.ok(first !== undefined && first === second);
+  const secondMs = await fastest(5, () => auth.authenticate(basic('bob', PASSWORDS.bob), REMOTE));
   assert.ok(secondMs * 5 < firstMs, `cached ${secondMs.toFixed(2)} ms vs first ${firstMs.toFixed(2)} ms`);
 });
 

@@ -36,7 +36,11 @@ test('open loop counts queueing from the intended send time; closed loop cannot 
   assert.ok(open.recorder.histogram.percentile(100) > 400, `open-loop max ${open.recorder.histogram.percentile(100)} ms`);
   assert.ok(open.recorder.samples.intendedMs[19] < 300, 'intended times follow the schedule, not the answers');
   const closed = await runClosedLoop({ concurrency: 1, budget: { requests: 20 }, send });
-  assert.ok(closed.recorder.histogram.percentile(100) < 300, `closed-loop max ${closed.recorder.histogram.percentile(100)} ms`);
+  // The closed loop sends the next request only after an answer: its typical latency is the service
+  // time, far below the open loop's, however slow the machine (both would grow together).
+  const openP50 = open.recorder.histogram.percentile(50);
+  const closedP50 = closed.recorder.histogram.percentile(50);
+  assert.ok(closedP50 * 2 < openP50, `closed-loop p50 ${closedP50} ms vs open-loop p50 ${openP50} ms`);
 });
 
 test('a request that fails without a response is recorded as an error with status 0', async () => {

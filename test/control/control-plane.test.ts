@@ -41,6 +41,19 @@ describe('the control plane over a fleet store', () => {
     assert.equal(b.snapshot()?.hasTenant('globex'), false, 'a store that had tenants is not seeded again');
   });
 
+  it('two instances seeding an empty store at once both start with the tenants (writes not yet searchable)', async () => {
+    const store = new MemoryFleetStore();
+    await plane(store, { acme: token('a') }).tick();
+    // The second instance's whole read ran before the first one's writes were refreshed: it sees
+    // an empty store, and its own seeding conflicts with what the first one wrote.
+    const lagging = Object.assign(Object.create(store) as MemoryFleetStore, {
+      readAll: async () => ({ docs: [], checkpoint: -1, incarnation: (await store.readAll()).incarnation }),
+    });
+    const b = plane(lagging, { acme: token('a') });
+    await b.tick();
+    assert.ok(b.snapshot()?.hasTenant('acme'), 'the tenant another instance seeded is in the first snapshot');
+  });
+
   it('sees another instance’s change at its next poll, and tombstones as deletions', async () => {
     const store = new MemoryFleetStore();
     const a = plane(store, { acme: token('a') });

@@ -12,6 +12,8 @@ export interface ProxyProcess {
   child: ChildProcess;
   /** Resident set size of the proxy process in bytes (from /proc/<pid>/statm). */
   rss(): number;
+  /** Everything the process wrote to stdout so far (its JSON logs). */
+  stdout(): string;
   stop(): Promise<void>;
 }
 
@@ -25,12 +27,13 @@ export async function spawnProxy(config: Record<string, unknown>, nodeFlags: str
   const dir = mkdtempSync(join(tmpdir(), 'osproxy-proxy-'));
   const file = join(dir, 'osproxy.yaml');
   writeFileSync(file, stringify(config));
-  const { child, address, exited } = await spawnCli(['serve', '--config', file, ...args], nodeFlags, env);
+  const { child, address, exited, stdout } = await spawnCli(['serve', '--config', file, ...args], nodeFlags, env);
   return {
     url: (address.osproxy as string[])[0],
     pid: child.pid!,
     child,
     rss: () => rssOf(child.pid!),
+    stdout,
     async stop() {
       child.kill('SIGTERM');
       await exited;

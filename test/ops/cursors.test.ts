@@ -55,7 +55,7 @@ describe('scroll and PIT cursors through the proxy (shared placement)', () => {
     const first = await openScroll();
     const ids = first.hits.hits.map((h) => h._id);
     assertMapped(first, 'orders', 'a-');
-    assert.ok(first._scroll_id !== undefined && first._scroll_id.includes('.'));
+    assert.ok(first._scroll_id !== undefined && /^[A-Za-z0-9_-]+$/.test(first._scroll_id), first._scroll_id);
     let scrollId = first._scroll_id;
     for (;;) {
       const res = await as('acme', 'POST', '/_search/scroll', { scroll: '1m', scroll_id: scrollId });
@@ -68,8 +68,6 @@ describe('scroll and PIT cursors through the proxy (shared placement)', () => {
     }
     assert.equal(ids.length, 25);
     assert.deepEqual(ids, [...Array(25).keys()].map((i) => `a-${String(i).padStart(2, '0')}`));
-    const payload = JSON.parse(Buffer.from(scrollId.split('.')[0], 'base64url').toString('utf8')) as Record<string, unknown>;
-    assert.equal(payload.t, 'acme');
   });
 
   it('another tenant presenting the scroll id gets 404, and the owner’s cursor still works', async () => {
@@ -112,7 +110,7 @@ describe('scroll and PIT cursors through the proxy (shared placement)', () => {
     assert.equal(created.status, 200, created.text);
     assert.ok(!created.text.includes('osproxy-shared'), created.text);
     const pitId = created.body.pit_id as string;
-    assert.ok(typeof pitId === 'string' && pitId.includes('.'));
+    assert.ok(typeof pitId === 'string' && /^[A-Za-z0-9_-]+$/.test(pitId), pitId);
     assert.ok(created.body._shards !== undefined && created.body.creation_time !== undefined);
 
     const res = await as('acme', 'POST', '/_search', { size: 100, pit: { id: pitId, keep_alive: '1m' }, query: { match_all: {} } });

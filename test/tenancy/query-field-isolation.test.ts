@@ -83,7 +83,9 @@ describe('query field isolation', () => {
   });
 
   it('unknown query types, opaque wrapper queries and unexpected structure are refused', () => {
-    refusedQuery({ mystery: { field: 'x' } }, 'unsupported_query');
+    const unknown = assertRefused(() => search({ mystery: { field: 'x' } }), 'unknown_query', 'parsing_exception');
+    assert.equal(unknown.reason, 'unknown query [mystery]');
+    refusedQuery({ xy_shape: { field: { shape: {} } } }, 'unsupported_query');
     refusedQuery({ wrapper: { query: 'eyJ0ZXJtIjp7Il90ZW5hbnQiOiJnbG9iZXgifX0=' } }, 'unsupported_query');
     refusedQuery({ term: { a: 1 }, match: { b: 2 } }, 'malformed_query', 'parsing_exception');
     refusedQuery({ bool: { must: [], sneaky: { term: { _tenant: 'x' } } } }, 'unsupported_parameter', 'parsing_exception');
