@@ -52,9 +52,8 @@ export class ProxyMetrics {
     pool('osproxy_upstream_breaker_open', 'Circuit breaker state (0 closed, 1 half-open, 2 open)', (c) => ({ closed: 0, half_open: 1, open: 2 })[c.breaker.state], 'max');
   }
 
-  /** Snapshot age, and how much each kind of fleet store read returned (change reads must stay small). */
-  /** `osproxy_migrations{state}`: the fleet's migrations by state, from the control snapshot. */
-  watchMigrations(migrations: () => Iterable<{ doc: { state: string } }>): void {
+  /** `osproxy_migrations{state}`: the fleet's migrations by state (every state, 0 when none), from the control snapshot. */
+  watchMigrations(states: readonly string[], migrations: () => Iterable<{ doc: { state: string } }>): void {
     new Gauge({
       name: 'osproxy_migrations',
       help: 'Migrations of logical indexes in the fleet store, by state',
@@ -62,13 +61,14 @@ export class ProxyMetrics {
       registers: [this.registry],
       collect() {
         this.reset();
-        const counts = new Map<string, number>();
+        const counts = new Map<string, number>(states.map((state) => [state, 0]));
         for (const m of migrations()) counts.set(m.doc.state, (counts.get(m.doc.state) ?? 0) + 1);
         for (const [state, n] of counts) this.set({ state }, n);
       },
     });
   }
 
+  /** Snapshot age, and how much each kind of fleet store read returned (change reads must stay small). */
   watchControlSnapshot(ageSeconds: () => number, reads: { full: number; changes: number; fullDocs: number; changeDocs: number }): void {
     const registers = [this.registry];
     new Counter({

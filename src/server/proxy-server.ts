@@ -16,6 +16,7 @@ import { InflightBudget } from '../http/body.ts';
 import { onClientError } from './send-reply.ts';
 import type { Services } from '../ops/services.ts';
 import { buildControlPlane } from './control-wiring.ts';
+import { MIGRATION_STATES } from '../control/documents.ts';
 import { MigrationRunner } from '../migrate/runner.ts';
 import { cursorHorizon } from '../ops/cursor-horizon.ts';
 import { diffConfig, type ConfigDiff } from './reconfigure.ts';
@@ -157,7 +158,7 @@ function startMigrationRunner(services: LiveServices): MigrationRunner {
   };
   const runner = new MigrationRunner(env, services.control.instanceId);
   runner.start();
-  services.metrics.watchMigrations(() => services.control.snapshot()?.migrations.values() ?? []);
+  services.metrics.watchMigrations(MIGRATION_STATES, () => services.control.snapshot()?.migrations.values() ?? []);
   // Cursors on an index that is (or was) being moved hold back the removal of its source.
   services.control.reportCursors(() => cursorHorizon(services).report((t, i) => services.control.snapshot()?.migration(t, i) !== undefined));
   return runner;
