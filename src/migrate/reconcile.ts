@@ -67,7 +67,8 @@ export interface DiffResult extends Diff {
 
 /** Compares both sides: counts, ids, versions; `deep` also compares source hashes. */
 export async function diffSides(source: MigrationSide, target: MigrationSide, deep = false): Promise<DiffResult> {
-  const [s, t] = [await versions(source), await versions(target)];
+  // Both sides at once: under the cutover's fence this scan is the write pause.
+  const [s, t] = await Promise.all([versions(source), versions(target)]);
   const missingIds: string[] = [];
   const staleIds: string[] = [];
   const same: string[] = [];
@@ -94,7 +95,7 @@ async function changedSources(source: MigrationSide, target: MigrationSide, ids:
   const out: string[] = [];
   for (let i = 0; i < ids.length; i += FETCH_BATCH) {
     const batch = ids.slice(i, i + FETCH_BATCH);
-    const [a, b] = [await source.fetch(batch), await target.fetch(batch)];
+    const [a, b] = await Promise.all([source.fetch(batch), target.fetch(batch)]);
     const hashes = new Map(b.map((d) => [d.id, sourceHash(d)]));
     for (const d of a) if (hashes.get(d.id) !== sourceHash(d)) out.push(d.id);
   }
