@@ -46,7 +46,8 @@ export function benchCommand(): Command {
     .option('--round-seconds <s>', 'seconds per side and round (default 1)')
     .option('--duration <s>', 'seconds per side and level, split into the rounds (instead of --round-seconds)')
     .option('--requests <n>', 'requests per side and level, split into the rounds (instead of a duration)')
-    .option('--warmup <s>', 'warm-up seconds per side and level, before the rounds', '1')
+    // 3 s: after 1 s the proxy's first round still cost ~2.5× its later ones (JIT tiers, heap growth).
+    .option('--warmup <s>', 'warm-up seconds per side and level, before the rounds', '3')
     .option('--peer <name>', 'also measure a plain reverse proxy: nginx')
     .option('--out <dir>', 'output directory (default bench-results/<workload>-<time>)')
     .option('--workers <list>', 'proxy worker counts to measure, e.g. 1,2 (default 1 and the core count)')
