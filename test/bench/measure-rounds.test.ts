@@ -1,10 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { Pool } from 'undici';
 import { runRounds, warmUpAll } from '../../src/bench/measure-rounds.ts';
 import type { LoadShape, SideContext, SideTarget } from '../../src/bench/measure-side.ts';
@@ -76,4 +78,61 @@ test('rounds run the sides in turn on the wire, and each side reports its rounds
   const rows = readFileSync(join(dir, 'samples.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
   assert.equal(rows.length, 93);
   assert.deepEqual(runsOf(rows.map((r) => `${r[4]}#${r[5]}`)), ['direct#1', 'proxy#1', 'floor#1', 'direct#2', 'proxy#2', 'floor#2', 'direct#3', 'proxy#3', 'floor#3']);
+});
+
+/*
+ * One child process serves two sides on two ports: on the "proxy" port every request burns a known
+ * amount of the child's own CPU (it loops on process.cpuUsage, so the figure does not depend on how
+ * fast or busy the machine is), on the "floor" port it burns nothing. Both sides name the same pid,
+ * so the floor's CPU per request stays small only if each round's CPU window covers exactly that
+ * round: a window that leaked into the neighbouring round, or a division by the wrong request
+ * count, would show on the floor side or move the proxy's figure off the burn.
+ */
+const TWO_PORTS = `
+const http = require('node:http');
+const burnUs = Number(process.argv[1]);
+const serve = (burn) => http.createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    if (burn) { const t0 = process.cpuUsage(); for (;;) { const u = process.cpuUsage(t0); if (u.user + u.system >= burnUs) break; } }
+    res.end('{"ok":true}');
+  });
+});
+const a = serve(true).listen(0, '127.0.0.1', () => {
+  const b = serve(false).listen(0, '127.0.0.1', () => console.log(JSON.stringify([a.address().port, b.address().port])));
+});
+process.stdin.resume();
+process.stdin.on('end', () => process.exit(0));
+`;
+
+test('each round\'s CPU is read around that round alone and divided by its own requests', { skip: process.platform !== 'linux' }, async (t) => {
+  const BURN_US = 4_000;
+  const child = spawn(process.execPath, ['-e', TWO_PORTS, String(BURN_US)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const first = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
+  const [burnPort, lightPort] = JSON.parse(first) as [number, number];
+  const pools = [burnPort, lightPort].map((port) => new Pool(`http://127.0.0.1:${port}`, { connections: 2 }));
+  const dir = mkdtempSync(join(tmpdir(), 'osproxy-rounds-cpu-'));
+  t.after(async () => {
+    await Promise.all(pools.map((p) => p.close()));
+    child.stdin.end();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const hop = (side: Side, pool: Pool): SideTarget => ({ side, pool, headers: {}, build: () => ({ method: 'GET', path: '/' }), hopPid: child.pid });
+  const targets = [hop('proxy', pools[0]), hop('floor', pools[1])];
+  const progress: BenchProgress = { run: () => {}, tick: () => {}, note: () => {}, stop: () => {} };
+  const samples = new SamplesCsv(join(dir, 'samples.csv'));
+  const ctx: SideContext = { progress, samples, label: { workload: 'get', mode: 'closed', workers: 1, concurrency: 2 }, signal: new AbortController().signal };
+  // 3 rounds of 50 requests: a proxy round burns 200 ms, 20 ticks, so /proc's 10 ms resolution costs ≤ 10%.
+  const shape: LoadShape = { concurrency: 2, budget: { requests: 150 }, rounds: 3, warmupMs: 50 };
+  await warmUpAll(targets, shape, ctx);
+  const results = await runRounds(targets, shape, ctx);
+  await samples.close();
+  const proxy = results.get('proxy')?.cpuUsPerRequest.hop ?? Number.NaN;
+  const floor = results.get('floor')?.cpuUsPerRequest.hop ?? Number.NaN;
+  assert.ok(proxy >= BURN_US * 0.85, `the burning side: ${proxy} µs per request for a ${BURN_US} µs burn`);
+  assert.ok(proxy <= BURN_US * 3, `the burning side: ${proxy} µs per request for a ${BURN_US} µs burn`);
+  assert.ok(floor < BURN_US / 4, `the idle side on the same process: ${floor} µs per request (the burning side's CPU leaked into its rounds?)`);
+  for (const side of ['proxy', 'floor'] as const) {
+    for (const r of results.get(side)?.rounds ?? []) assert.equal(r.requests, 50, `${side} round ${r.round}`);
+  }
 });
