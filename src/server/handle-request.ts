@@ -95,7 +95,7 @@ async function tenantRequest(services: Services, req: IncomingMessage, url: URL,
       if (cached !== undefined) return cached;
       const read = await readBody(req, services.config.limits.max_body_bytes, services.budget);
       trace.cleanups.push(read.release);
-      services.metrics.bytesIn.inc({ endpoint: endpoint.spec.name }, read.body.length);
+      services.metrics.requests.endpoint(endpoint.spec.name).bytesIn().inc(read.body.length);
       return (cached = read.body);
     },
     addUpstreamMs(ms) {
@@ -151,13 +151,16 @@ export async function handleRequest(services: Services, req: IncomingMessage, re
 function finish(services: Services, trace: Trace, res: ServerResponse, started: number, bytesOut: number): void {
   const { explain, upstreamMs } = trace;
   const totalMs = performance.now() - started;
+  const proxyMs = Math.max(0, totalMs - upstreamMs);
   const endpoint = explain.endpoint ?? 'other';
   explain.status = res.statusCode;
-  explain.timings_ms = { total: round(totalMs), upstream: round(upstreamMs), proxy: round(Math.max(0, totalMs - upstreamMs)) };
-  services.metrics.requests.inc({ endpoint, status: String(res.statusCode) });
-  services.metrics.proxySeconds.observe({ endpoint }, Math.max(0, totalMs - upstreamMs) / 1000);
-  if (upstreamMs > 0) services.metrics.upstreamSeconds.observe({ endpoint }, upstreamMs / 1000);
-  services.metrics.bytesOut.inc({ endpoint }, bytesOut);
+  explain.timings_ms = { total: round(totalMs), upstream: round(upstreamMs), proxy: round(proxyMs) };
+  // Bound series (observe/request-metrics.ts): no label resolution per request.
+  const m = services.metrics.requests.endpoint(endpoint);
+  m.requests(res.statusCode).inc();
+  m.proxySeconds().observe(proxyMs / 1000);
+  if (upstreamMs > 0) m.upstreamSeconds().observe(upstreamMs / 1000);
+  m.bytesOut().inc(bytesOut);
   services.explain.add(explain);
   services.log.info({ request_id: explain.request_id, method: explain.method, endpoint, tenant: explain.tenant, principal: explain.principal, status: res.statusCode, ms: explain.timings_ms }, 'request');
 }
