@@ -148,7 +148,8 @@ export class JwtVerifier {
     const roles = this.rolesFrom(payload);
     const grants = new Map<string, ReadonlySet<Role>>();
     for (const t of this.tenantsFrom(payload)) grants.set(t, roles);
-    return { id: `jwt:${String(sub).slice(0, MAX_SUBJECT_CHARS)}`, kind: 'jwt', grants };
+    const id = `jwt:${String(sub).slice(0, MAX_SUBJECT_CHARS)}`;
+    return typeof payload.exp === 'number' ? { id, kind: 'jwt', grants, expiresAtMs: payload.exp * 1000 } : { id, kind: 'jwt', grants };
   }
 
   /** Tenants this proxy knows; others are dropped (an identity provider may list more than we serve). */

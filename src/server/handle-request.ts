@@ -66,7 +66,8 @@ async function tenantRequest(services: Services, req: IncomingMessage, url: URL,
   // No verified control snapshot: nothing can be checked, so nothing is served (SPEC §5.5 not_ready).
   const snapshot = services.control.snapshot();
   if (snapshot === undefined) throw unavailable('control_store_unavailable', 'osproxy has not been able to read its control state yet; retry later', 1);
-  const principal = await snapshot.auth.authenticate(req.headers, peerOf(req));
+  // Verified credentials are remembered for this snapshot only (auth/credential-cache.ts).
+  const principal = await services.credentials.authenticate(snapshot, snapshot.auth, req.headers, peerOf(req));
   const binding = snapshot.auth.bind(principal, tenantHeaderOf(req.headers));
   explain.principal = principal.id;
   explain.tenant = binding.tenant;

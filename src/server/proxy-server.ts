@@ -3,7 +3,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
-import { OperatorAuth } from '../auth/index.ts';
+import { CredentialCache, OperatorAuth } from '../auth/index.ts';
 import { Admission } from '../batch/admission.ts';
 import { ExplainRing } from '../observe/explain.ts';
 import { ProxyMetrics } from '../observe/metrics.ts';
@@ -104,6 +104,7 @@ export async function buildServices(config: OsproxyConfig, log: Logger): Promise
     clusters,
     control,
     metrics,
+    credentials: new CredentialCache(),
     explain: new ExplainRing(),
     budget,
     admission,
