@@ -21,6 +21,10 @@ const rules: Rule[] = ENDPOINT_NAMES.flatMap((name) => {
   return spec.routes.map(([methods, pattern]) => ({ methods, segments: pattern.split('/').filter((s) => s !== ''), spec }));
 });
 
+/** The same routes by method (still in table order), so a request scans only its method's. */
+const rulesByMethod = new Map<string, Rule[]>();
+for (const rule of rules) for (const m of rule.methods) rulesByMethod.set(m, [...(rulesByMethod.get(m) ?? []), rule]);
+
 function decode(seg: string): string | undefined {
   try {
     return decodeURIComponent(seg);
@@ -29,14 +33,15 @@ function decode(seg: string): string | undefined {
   }
 }
 
-function matchRule(rule: Rule, segs: string[]): { index?: string; id?: string } | undefined {
+/** Matches the path's raw segments (`decoded` alongside) against a rule. */
+function matchRule(rule: Rule, segs: string[], decoded: string[]): { index?: string; id?: string } | undefined {
   if (rule.segments.length !== segs.length) return undefined;
   const out: { index?: string; id?: string } = {};
   for (let i = 0; i < segs.length; i++) {
     const p = rule.segments[i];
     if (p === '{index}' || p === '{id}') {
-      const value = decode(segs[i]);
-      if (value === undefined || value === '') return undefined;
+      const value = decoded[i];
+      if (value === '') return undefined;
       if (p === '{index}' && value.startsWith('_') && value !== '_all') return undefined;
       out[p === '{index}' ? 'index' : 'id'] = value;
     } else if (p !== segs[i]) return undefined;
@@ -57,12 +62,14 @@ function describe(method: string, segs: string[]): string {
 /** Classifies a tenant request, or answers 400 `unsupported_endpoint` naming what was asked for. */
 export function classify(method: string, pathname: string): Classified {
   const segs = pathname.split('/').filter((s) => s !== '');
-  if (segs.some((s) => decode(s) === undefined)) {
-    throw illegalArgument('invalid_path', 'the request path is not valid percent-encoded UTF-8');
+  const decoded: string[] = [];
+  for (const s of segs) {
+    const d = s.includes('%') ? decode(s) : s;
+    if (d === undefined) throw illegalArgument('invalid_path', 'the request path is not valid percent-encoded UTF-8');
+    decoded.push(d);
   }
-  for (const rule of rules) {
-    if (!rule.methods.includes(method)) continue;
-    const m = matchRule(rule, segs);
+  for (const rule of rulesByMethod.get(method) ?? []) {
+    const m = matchRule(rule, segs, decoded);
     if (m !== undefined) return { spec: rule.spec, ...m };
   }
   throw illegalArgument('unsupported_endpoint', `osproxy does not serve the endpoint [${describe(method, segs)}] for tenants`);

@@ -17,7 +17,7 @@ export interface CallOptions {
 
 /** Sends one upstream request and charges its time to the request's upstream share. */
 export async function callUpstream(ctx: OpContext, cluster: UpstreamCluster, opts: CallOptions): Promise<UpstreamResponse> {
-  const qs = opts.query !== undefined && [...opts.query.keys()].length > 0 ? `?${opts.query.toString()}` : '';
+  const qs = opts.query !== undefined && opts.query.size > 0 ? `?${opts.query.toString()}` : '';
   const started = performance.now();
   const headers: Record<string, string> = { 'x-opaque-id': ctx.id };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
