@@ -1,5 +1,5 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
-import { PlainCounter } from '../observe/request-metrics.ts';
+import { PlainCounter } from '../core/plain-metrics.ts';
+import { Counter, Gauge, type Registry } from '../core/prom-parts.ts';
 import type { EndpointName } from '../http/endpoints.ts';
 import { rejectedExecution, type OsproxyError } from '../http/errors.ts';
 import type { AdmissionConfig, TenantAdmission } from '../config/admission-schema.ts';

@@ -1,6 +1,7 @@
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from '../core/prom-parts.ts';
+import { PlainGauge } from '../core/plain-metrics.ts';
 import type { UpstreamCluster } from '../upstream/cluster.ts';
-import { PlainGauge, RequestMetrics } from './request-metrics.ts';
+import { RequestMetrics } from './request-metrics.ts';
 
 /** The proxy's Prometheus metrics (SPEC §6), on a registry of its own (no global state). */
 export class ProxyMetrics {

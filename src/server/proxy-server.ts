@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { CredentialCache, OperatorAuth } from '../auth/index.ts';
@@ -31,8 +30,10 @@ export interface RunningProxy {
   close(drainMs?: number): Promise<void>;
 }
 
-function createListener(l: ListenerConfig, handler: (req: IncomingMessage, res: ServerResponse) => void): Server {
+async function createListener(l: ListenerConfig, handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<Server> {
   if (l.tls === undefined) return createHttpServer(handler);
+  // node:https (and TLS) only for a TLS listener: a plain one has no use for them.
+  const { createServer: createHttpsServer } = await import('node:https');
   return createHttpsServer(
     {
       cert: readFileSync(l.tls.cert_file),
@@ -124,7 +125,7 @@ export async function startProxy(config: OsproxyConfig, opts: { log?: Logger } =
       res.destroy();
     });
   };
-  const servers = config.listeners.map((l) => createListener(l, handler));
+  const servers = await Promise.all(config.listeners.map((l) => createListener(l, handler)));
   for (const s of servers) {
     s.keepAliveTimeout = 65_000;
     s.headersTimeout = 60_000;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AggregatorRegistry, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { PlainCounter, PlainGauge, PlainHistogram } from '../../src/observe/request-metrics.ts';
+import { PlainCounter, PlainGauge, PlainHistogram } from '../../src/core/plain-metrics.ts';
 
 const BUCKETS = [0.001, 0.01, 0.1, 1];
 const OBSERVED: [string, number][] = [['doc_get', 0.0004], ['doc_get', 0.001], ['doc_get', 0.05], ['search', 7], ['doc_get', 0.2], ['search', 0.0099]];
