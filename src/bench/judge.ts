@@ -25,8 +25,9 @@ export const ThresholdsSchema = z
     bulk_docs_ratio: z.number().min(0).default(0.8),
     pool_reuse: z.number().min(0).max(1).default(0.99),
     tail_amplification: z.number().min(0).default(3),
-    idle_rss_mib: z.number().min(0).default(80),
-    soak_growth_mib: z.number().min(0).default(32),
+    /** One worker, idle (issue 13: load only what serve needs). */
+    idle_rss_mib: z.number().min(0).default(60),
+    soak_growth_mib: z.number().min(0).default(16),
   })
   .prefault({});
 export type Thresholds = z.infer<typeof ThresholdsSchema>;
