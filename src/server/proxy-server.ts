@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
-import { OperatorAuth } from '../auth/index.ts';
+import { CredentialCache, OperatorAuth } from '../auth/index.ts';
 import { Admission } from '../batch/admission.ts';
 import { ExplainRing } from '../observe/explain.ts';
 import { ProxyMetrics } from '../observe/metrics.ts';
@@ -36,8 +35,10 @@ export interface RunningProxy {
   close(drainMs?: number): Promise<void>;
 }
 
-function createListener(l: ListenerConfig, i: number, handler: (req: IncomingMessage, res: ServerResponse) => void): Server {
+async function createListener(l: ListenerConfig, i: number, handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<Server> {
   if (l.tls === undefined) return createHttpServer(handler);
+  // node:https (and TLS) only for a TLS listener: a plain one has no use for them.
+  const { createServer: createHttpsServer } = await import('node:https');
   try {
     return createHttpsServer(
       {
@@ -137,6 +138,7 @@ export async function buildServices(config: OsproxyConfig, log: Logger): Promise
     clusters,
     control,
     metrics,
+    credentials: new CredentialCache(),
     explain: new ExplainRing(),
     budget,
     admission,
@@ -179,7 +181,7 @@ export async function startProxy(config: OsproxyConfig, opts: { log?: Logger } =
   const servers: Server[] = [];
   const urls: string[] = [];
   try {
-    config.listeners.forEach((l, i) => servers.push(createListener(l, i, handler)));
+    for (const [i, l] of config.listeners.entries()) servers.push(await createListener(l, i, handler));
     for (const s of servers) {
       s.keepAliveTimeout = 65_000;
       s.headersTimeout = 60_000;
