@@ -94,7 +94,7 @@ describe('osproxy serve that cannot start: one clear line, exit status 2', () =>
   });
 });
 
-describe('osproxy engine that cannot start: one clear line, exit status 2', () => {
+describe('osproxy engine and osproxy dev that cannot start their engine: one clear line, exit status 2', () => {
   /** A data directory that cannot be created: a path under a regular file. */
   function unusableDataDir(): string {
     const file = join(mkdtempSync(join(tmpdir(), 'osproxy-startup-')), 'not-a-dir');
@@ -106,5 +106,11 @@ describe('osproxy engine that cannot start: one clear line, exit status 2', () =
     const data = unusableDataDir();
     const line = oneLine(await runCli(['engine', '--port', '0', '--data', data]));
     assert.equal(line, `osproxy engine: cannot start: ENOTDIR: not a directory, mkdir '${data}'`);
+  });
+
+  it('osproxy dev --data under a file says that its engine could not start, and why', { timeout: 60_000 }, async () => {
+    const data = unusableDataDir();
+    const line = oneLine(await runCli(['dev', '--port', '0', '--data', data]));
+    assert.equal(line, `osproxy: cannot start: the embedded engine exited with code 2 before listening: ENOTDIR: not a directory, mkdir '${data}'`);
   });
 });
