@@ -51,12 +51,19 @@ export function devCommand(): Command {
     .option('--port <n>', 'proxy port (0 = any free port)', portArg, 9200)
     .option('--data <dir>', 'persist the engine to this directory')
     .action(async (opts: { port: number; data?: string }) => {
+      // From the start, so that Ctrl-C while starting stops what has started (the engine, above all).
+      const started: { engine?: EngineChild; proxy?: RunningProxy } = {};
+      stopOnSignals(async () => {
+        await started.proxy?.close(2_000);
+        await started.engine?.stop();
+      });
       let engine: EngineChild;
       try {
         engine = await spawnEngineChild({ dataDir: opts.data });
       } catch (e) {
         exitOnStartupFailure(e);
       }
+      started.engine = engine;
       const operatorToken = `dev-operator-${randomBytes(12).toString('base64url')}`;
       const tenants = Object.fromEntries(
         DEMO_TENANTS.map((d) => [d.tenant, { principals: [{ name: `${d.tenant}-demo`, token_sha256: hashToken(d.token), roles: ['read', 'write', 'manage'] }] }]),
@@ -79,12 +86,8 @@ export function devCommand(): Command {
         exitOnStartupFailure(e);
       }
       const running = proxy;
+      started.proxy = running;
       engine.onUnexpectedExit((how) => engineDied(running, engine, how, opts.data));
-      // Before the address line: whoever reads it may signal at once.
-      stopOnSignals(async () => {
-        await running.close(2_000);
-        await engine.stop();
-      });
       const url = proxy.urls[0];
       console.log(JSON.stringify({ osproxy: proxy.urls, engine: engine.url, engine_pid: engine.pid, operator_token: operatorToken }));
       console.log(`osproxy dev: proxy ${url}  →  embedded engine ${engine.url} (pid ${engine.pid})   (another port: npm start -- --port N)`);

@@ -2,8 +2,8 @@
  * The embedded engine as a child process of `osproxy dev`: this CLI's own `osproxy engine` on a
  * free port, run by the same Node with the same loader, found by the one JSON line it prints.
  * It sits in its own process group (Ctrl-C reaches dev alone, which drains the proxy before it
- * stops the engine) and has an IPC channel, which it watches: a dev process killed outright
- * takes its engine with it.
+ * stops the engine); it is SIGKILLed if dev exits first, and it has an IPC channel, which it
+ * watches: a dev process killed outright takes its engine with it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -41,7 +41,18 @@ export async function spawnEngineChild(opts: { dataDir?: string } = {}): Promise
   const entry = process.argv[1];
   const args = [...childNodeFlags(), entry, 'engine', '--port', '0', ...(opts.dataDir === undefined ? [] : ['--data', opts.dataDir])];
   const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], detached: true });
-  const exited = new Promise<ExitHow>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  // Whenever this process exits first (process.exit, an uncaught error), the engine goes too;
+  // killed outright, it leaves the IPC channel closed, which the engine watches.
+  const killOnExit = (): void => {
+    child.kill('SIGKILL');
+  };
+  process.on('exit', killOnExit);
+  const exited = new Promise<ExitHow>((resolve) =>
+    child.once('exit', (code, signal) => {
+      process.off('exit', killOnExit);
+      resolve({ code, signal });
+    }),
+  );
   // Its stderr: kept back until it has started (to report a failed start in one line), then passed on.
   let early = '';
   let started = false;

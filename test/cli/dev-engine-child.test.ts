@@ -1,6 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { call } from '../helpers/http.ts';
 import { spawnCli, type SpawnedCli } from '../helpers/spawn-cli.ts';
 
@@ -23,6 +26,23 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(25);
   }
+}
+
+/** The pid of `parent`'s `osproxy engine` child, if it has one yet (Linux /proc). */
+function engineChildOf(parent: number): number | undefined {
+  let children: number[];
+  try {
+    children = readFileSync(`/proc/${parent}/task/${parent}/children`, 'utf8').trim().split(/\s+/).filter((p) => p !== '').map(Number);
+  } catch {
+    return undefined;
+  }
+  return children.find((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('engine');
+    } catch {
+      return false;
+    }
+  });
 }
 
 function alive(pid: number): boolean {
@@ -105,6 +125,20 @@ describe('osproxy dev stops its engine', () => {
     assert.equal(await stopDev(dev), 0, 'SIGTERM right after the address line is handled, not fatal');
     assert.equal(alive(enginePid), false, 'dev waits for its engine to exit');
     assert.doesNotMatch(dev.stdout(), /exited unexpectedly|is unreachable/);
+  });
+
+  it('on SIGTERM while still starting (engine spawned, proxy not yet listening): no engine is left', { timeout: 60_000 }, async () => {
+    const cli = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), cli, 'dev', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    // As soon as the engine exists; usually well before dev's address line (if dev is faster, this
+    // is a plain stop, which must leave no engine either).
+    const enginePid = await until('the engine child', () => engineChildOf(child.pid!) ?? (JSON.parse(out.split('\n')[0] || '{}') as { engine_pid?: number }).engine_pid);
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+    await until('the engine to be gone', () => (alive(enginePid) ? undefined : true));
   });
 
   it('when dev itself is killed (SIGKILL): the engine notices and exits', { timeout: 60_000 }, async () => {
