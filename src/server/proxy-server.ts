@@ -95,7 +95,9 @@ function tenancySettings(config: OsproxyConfig): TenancySettings {
 
 /** One warning when a cluster becomes unreachable, one when it is back (SPEC §5.5 readiness says it meanwhile). */
 function logBreaker(log: Logger, cluster: string, change: BreakerChange): void {
-  if (change.to === 'open') {
+  if (change.to === 'open' && change.tripped === true) {
+    log.warn({ cluster, reason: change.reason }, `cluster [${cluster}] is unreachable: ${change.reason ?? 'marked down'}; circuit breaker open; /_osproxy/ready answers degraded`);
+  } else if (change.to === 'open') {
     log.warn({ cluster, failures: change.failures, reason: change.reason }, `cluster [${cluster}] is unreachable: circuit breaker open after ${change.failures} consecutive transport failures; /_osproxy/ready answers degraded`);
   } else {
     log.warn({ cluster, down_ms: change.downMs }, `cluster [${cluster}] is reachable again after ${Math.round(change.downMs / 1000)} s: circuit breaker closed`);
