@@ -71,7 +71,7 @@ function corpusFields(doc: JsonObject): TargetFields {
 /** A document as the proxy stores it: keys under the tenant's physical names, then the reserved fields. */
 function physicalDoc(doc: JsonObject, fields: TargetFields, id: string): JsonObject {
   const r = DEFAULT_RESERVED_FIELDS;
-  return { ...fields.namer.document(doc, fields.mapping), [r.tenant]: BENCH_TENANT, [r.lindex]: BENCH_INDEX, ...(r.id === undefined ? {} : { [r.id]: id }) };
+  return { ...fields.namer.document(doc, fields.mapping), [r.tenant]: BENCH_TENANT, [r.lindex]: BENCH_INDEX, ...(r.id === undefined ? {} : { [r.id]: id }), ...(r.epoch === undefined ? {} : { [r.epoch]: 0 }) };
 }
 
 /** The corpus serialised once, both as the tenant sends it and as the proxy stores it. */

@@ -31,7 +31,7 @@ function namesField(key: string, name: string | undefined): boolean {
 
 /** isReservedField (tenancy/reserved-fields.ts), without building the list of names for every key. */
 function isReserved(key: string, r: ReservedFields): boolean {
-  return namesField(key, r.tenant) || namesField(key, r.lindex) || namesField(key, r.id);
+  return namesField(key, r.tenant) || namesField(key, r.lindex) || namesField(key, r.id) || namesField(key, r.epoch);
 }
 
 /** A stored `_source` as the tenant wrote it: reserved fields removed, its own field names back. */
