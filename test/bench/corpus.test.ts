@@ -8,8 +8,8 @@ import type { JsonObject } from '../../src/core/json.ts';
 test('the corpus\'s physical documents carry the tenant\'s physical field names and the reserved fields', () => {
   const corpus = new Corpus(3, 256);
   const stored = JSON.parse(corpus.physical[2]) as Record<string, unknown>;
-  const { _tenant, _lindex, _lid, ...fields } = stored;
-  assert.deepEqual([_tenant, _lindex, _lid], ['bench', 'bench-docs', '2']);
+  const { _tenant, _lindex, _lid, _epoch, ...fields } = stored;
+  assert.deepEqual([_tenant, _lindex, _lid, _epoch], ['bench', 'bench-docs', '2', 0]);
   assert.ok(Object.keys(fields).every((k) => k.includes(PHYSICAL_MARK)), Object.keys(fields).join(', '));
   assert.deepEqual(logicalSource(fields as JsonObject), benchDoc(2, 256), 'the names map back to the tenant\'s document');
 });
