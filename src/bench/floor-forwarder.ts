@@ -8,6 +8,7 @@
  * Run as its own process (so its CPU can be read from /proc):
  *   node floor-forwarder.js <upstream-url>     → prints {"floor":"http://127.0.0.1:<port>"}
  */
+import { realpathSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -95,4 +96,5 @@ async function main(argv: readonly string[]): Promise<void> {
   console.log(JSON.stringify({ floor: floor.url }));
 }
 
-if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) await main(process.argv.slice(2));
+// Compared as real paths: a node_modules reached through a symlink names the script by another path.
+if (process.argv[1] !== undefined && realpathSync(fileURLToPath(import.meta.url)) === realpathSync(process.argv[1])) await main(process.argv.slice(2));

@@ -6,6 +6,7 @@
  *
  *   npm run build            # → dist/main.js   (node dist/main.js serve --config …)
  */
+import { realpathSync } from 'node:fs';
 import { build } from 'esbuild';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,7 +34,8 @@ export async function bundleCli(outdir: string): Promise<string> {
 /** The bench's private build location (node_modules/.cache is where tools keep such files). */
 export const BENCH_BUILD_DIR = join(ROOT, 'node_modules/.cache/osproxy/bench-build');
 
-if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+// Compared as real paths: a node_modules reached through a symlink names the script by another path.
+if (process.argv[1] !== undefined && realpathSync(fileURLToPath(import.meta.url)) === realpathSync(process.argv[1])) {
   const out = join(ROOT, 'dist');
   console.log(await bundleCli(out));
 }
