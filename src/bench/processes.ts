@@ -63,12 +63,14 @@ async function stopChild(child: ChildProcess): Promise<void> {
 interface Launch {
   entry?: string;
   nodeArgs?: string[];
+  /** Extra environment variables for the child. */
+  env?: Record<string, string>;
 }
 
 async function spawnCli(name: string, args: string[], pickUrl: (line: unknown) => string, launch: Launch = {}): Promise<BenchProcess> {
   const ts = launch.entry === undefined || launch.entry.endsWith('.ts');
   const entry = ts ? ['--import', 'tsx', launch.entry ?? CLI] : [launch.entry as string];
-  const child = spawn(process.execPath, [...(launch.nodeArgs ?? []), ...entry, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...(launch.nodeArgs ?? []), ...entry, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...launch.env } });
   try {
     const url = pickUrl(JSON.parse(await readAddressLine(child, name)));
     return { name, url, pid: child.pid as number, stop: () => stopChild(child) };
@@ -89,9 +91,11 @@ export interface ProxySpawnOptions {
   nodeArgs?: string[];
   /** A bundled CLI (`bundleCli`) to run with plain node, or a `main.ts` (e.g. another checkout's) under tsx. */
   entry?: string;
+  /** Extra environment variables for the proxy process. */
+  env?: Record<string, string>;
 }
 
 export function spawnProxy(configFile: string, opts: ProxySpawnOptions = {}): Promise<BenchProcess> {
   const args = ['serve', '--config', configFile, ...(opts.workers === undefined ? [] : ['--workers', String(opts.workers)])];
-  return spawnCli('proxy', args, (line) => (line as { osproxy: string[] }).osproxy[0], { entry: opts.entry, nodeArgs: opts.nodeArgs });
+  return spawnCli('proxy', args, (line) => (line as { osproxy: string[] }).osproxy[0], { entry: opts.entry, nodeArgs: opts.nodeArgs, env: opts.env });
 }

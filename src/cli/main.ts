@@ -7,6 +7,7 @@ import { serveCommand } from './serve.ts';
 import { benchCommand } from '../bench/cli.ts';
 import { instancesCommand, tenantCommand } from './tenant.ts';
 import { migrateCommand } from './migrate.ts';
+import { chaosCommand } from '../chaos/cli.ts';
 
 const program = new Command()
   .name('osproxy')
@@ -22,5 +23,6 @@ program.addCommand(benchCommand());
 program.addCommand(tenantCommand());
 program.addCommand(instancesCommand());
 program.addCommand(migrateCommand());
+program.addCommand(chaosCommand());
 
 await program.parseAsync(process.argv);
