@@ -40,7 +40,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosRun> {
   mkdirSync(o.out, { recursive: true });
   const points = o.sweep.length === 0 ? [o.workload] : sweepPoints(o.workload, o.sweep);
   const jobs = points.flatMap((cfg) => o.scenarios.map((name) => ({ cfg, name })));
-  const progress = createProgress(o.progress, jobs.length);
+  const progress = createProgress(o.progress, jobs.length, 'chaos');
   const results: (ScenarioResult | undefined)[] = new Array<ScenarioResult | undefined>(jobs.length);
   const maxTenants = Math.max(...points.map((p) => p.tenants));
   let next = 0;
