@@ -88,7 +88,9 @@ export class FaultProxy {
     return this.current;
   }
 
+  /** Setting the mode it already has changes nothing (open connections stay). */
   set mode(mode: FaultMode) {
+    if (JSON.stringify(mode) === JSON.stringify(this.current)) return;
     this.current = mode;
     for (const s of this.sockets) s.destroy();
   }

@@ -31,6 +31,9 @@ export function renderReport(results: readonly ScenarioResult[], charts: readonl
       }
     }
   }
+  lines.push('## Operations not acknowledged (commonest reasons)', '');
+  for (const r of results) lines.push(`- ${r.scenario}: ${r.topErrors.map(([why, n]) => `${why} ×${n}`).join(', ') || 'none'}`);
+  lines.push('');
   lines.push('## Faults fired', '');
   for (const r of results) lines.push(`- ${r.scenario}: ${Object.entries(r.faults).map(([k, v]) => `${k}=${v}`).join(', ') || 'none'}`);
   lines.push('');

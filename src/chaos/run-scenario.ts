@@ -34,6 +34,19 @@ export interface ScenarioResult {
   proof: string | null;
   faultsFired: boolean;
   pass: boolean;
+  /** The commonest reasons operations did not end acknowledged (status and error type), with counts. */
+  topErrors: [string, number][];
+}
+
+function topErrors(ops: readonly { outcome: string; kind: string; error?: string }[]): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const o of ops) {
+    if (o.outcome === 'ok') continue;
+    const type = /"type":"([^"]+)"/.exec(o.error ?? '')?.[1] ?? (o.error ?? '').split(' ')[0];
+    const reason = `${o.kind} ${(o.error ?? '').split(' ')[0]} ${type}`;
+    counts.set(reason, (counts.get(reason) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1]).slice(0, 5);
 }
 
 const nonZero = (o: Record<string, number>, prefix: string): Record<string, number> => Object.fromEntries(Object.entries(o).filter(([, v]) => v > 0).map(([k, v]) => [`${prefix}${k}`, Math.round(v)]));
@@ -97,5 +110,6 @@ export async function runScenario(fleet: ChaosFleet, scenario: Scenario, cfg: Wo
     proof,
     faultsFired: fired,
     pass: fired && VERIFIERS.every((v) => anomalies[v].length === 0),
+    topErrors: topErrors(ops),
   };
 }
