@@ -2,9 +2,9 @@
  * A chaos reader: one session of one tenant reading at a set rate — gets, mgets and searches —
  * every operation recorded with each document its answer showed (id, value, the tenant it names).
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { send, type Instances, type Sent } from './client.ts';
 import type { OpKind, Observed } from './history.ts';
+import { PacedClient } from './paced-client.ts';
 import type { Recorder } from './recorder.ts';
 
 interface Hit {
@@ -29,37 +29,21 @@ export function observed(hit: Hit): Observed {
   return { key: hit._id, value: typeof src.v === 'string' ? src.v : String(src.v), tenant: typeof src.tenant === 'string' ? src.tenant : undefined };
 }
 
-export class Reader {
-  private stopped = false;
-  private done: Promise<void> = Promise.resolve();
+export class Reader extends PacedClient {
 
-  constructor(private readonly spec: ReaderSpec, private readonly instances: Instances, private readonly rec: Recorder) {}
-
-  start(): void {
-    this.done = this.loop();
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.done;
+  constructor(private readonly spec: ReaderSpec, private readonly instances: Instances, private readonly rec: Recorder) {
+    super(spec.rate);
   }
 
   private key(): string {
     return this.spec.keys[Math.floor(Math.random() * this.spec.keys.length)];
   }
 
-  private async loop(): Promise<void> {
-    const gap = 1000 / this.spec.rate;
-    let next = Date.now();
-    while (!this.stopped) {
-      const r = Math.random();
-      if (r < 0.4) await this.get();
-      else if (r < 0.7) await this.mget();
-      else await this.search();
-      next = Math.max(next + gap, Date.now() - gap);
-      const wait = next - Date.now();
-      if (wait > 0 && !this.stopped) await sleep(wait);
-    }
+  protected async step(): Promise<void> {
+    const r = Math.random();
+    if (r < 0.4) await this.get();
+    else if (r < 0.7) await this.mget();
+    else await this.search();
   }
 
   private record(kind: OpKind, res: Sent, ok: boolean, reads: Observed[], realtime: boolean): void {

@@ -2,9 +2,9 @@
  * A chaos writer: one session of one tenant writing at a set rate — single documents, `_bulk`,
  * upserting updates and deletes — every operation recorded with each document it asked to write.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { send, type Instances, type Sent } from './client.ts';
 import { valueOf, type OpKind, type Outcome, type WriteEffect } from './history.ts';
+import { PacedClient } from './paced-client.ts';
 import type { Recorder } from './recorder.ts';
 
 interface BulkItem {
@@ -29,20 +29,11 @@ export interface WriterSpec {
   rate: number;
 }
 
-export class Writer {
+export class Writer extends PacedClient {
   private n = 0;
-  private stopped = false;
-  private done: Promise<void> = Promise.resolve();
 
-  constructor(private readonly spec: WriterSpec, private readonly instances: Instances, private readonly rec: Recorder, private readonly overlap: number) {}
-
-  start(): void {
-    this.done = this.loop();
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.done;
+  constructor(private readonly spec: WriterSpec, private readonly instances: Instances, private readonly rec: Recorder, private readonly overlap: number) {
+    super(spec.rate);
   }
 
   private key(): string {
@@ -59,19 +50,12 @@ export class Writer {
     return { v: value, tenant: this.spec.tenant, tag: `g${this.n % 5}` };
   }
 
-  private async loop(): Promise<void> {
-    const gap = 1000 / this.spec.rate;
-    let next = Date.now();
-    while (!this.stopped) {
-      const r = Math.random();
-      if (r < 0.35) await this.index();
-      else if (r < 0.5) await this.update();
-      else if (r < 0.6) await this.remove();
-      else await this.bulk(5);
-      next = Math.max(next + gap, Date.now() - gap);
-      const wait = next - Date.now();
-      if (wait > 0 && !this.stopped) await sleep(wait);
-    }
+  protected async step(): Promise<void> {
+    const r = Math.random();
+    if (r < 0.35) await this.index();
+    else if (r < 0.5) await this.update();
+    else if (r < 0.6) await this.remove();
+    else await this.bulk(5);
   }
 
   private record(kind: OpKind, res: Sent, writes: WriteEffect[], outcome: Outcome): void {
