@@ -1,6 +1,7 @@
 /** Authentication and tenant binding (SPEC §4.1): credentials → Principal → Binding to one tenant. */
 export { Authenticator, devPrincipal, type AuthParts, type AuthSettings, type PeerInfo } from './authenticator.ts';
 export { BasicCache } from './basic.ts';
+export { CredentialCache } from './credential-cache.ts';
 export { buildCredentialTables, type CredentialTables } from './credentials.ts';
 export { JwtVerifier, type TenantSet } from './jwt.ts';
 export { bindTenant, tenantHeaderOf, TENANT_HEADER } from './binding.ts';

@@ -1,15 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import {
-  createLocalJWKSet,
-  createRemoteJWKSet,
-  errors,
-  jwtVerify,
-  type CryptoKey,
-  type FlattenedJWSInput,
-  type JSONWebKeySet,
-  type JWSHeaderParameters,
-  type JWTPayload,
-} from 'jose';
+// jose is loaded when a JWT verifier is built (auth.jwt configured), not by every proxy.
+import type { CryptoKey, FlattenedJWSInput, JSONWebKeySet, JWSHeaderParameters, JWTPayload } from 'jose';
+
+type Jose = typeof import('jose');
 import type { JwtConfig } from '../config/auth-schema.ts';
 import { RoleSchema, TENANT_ID, type Role } from '../config/tenant-schema.ts';
 import { AuthConfigError } from './credentials.ts';
@@ -38,12 +31,13 @@ type KeyGetter = (header: JWSHeaderParameters, token: FlattenedJWSInput) => Prom
 /** Thrown inside the key getter when the remote key set cannot be fetched: the caller should retry (503). */
 class KeysUnavailable extends Error {}
 
-function isNoMatchingKey(e: unknown): boolean {
+function isNoMatchingKey({ errors }: Jose, e: unknown): boolean {
   return e instanceof errors.JWKSNoMatchingKey || e instanceof errors.JWKSMultipleMatchingKeys;
 }
 
 /** HS256 → the shared secret; other algorithms → the JWKS file, then (no matching key there) the URL. */
-function keyGetter(secret: Uint8Array | undefined, local: KeyLookup | undefined, remote: KeyLookup | undefined): KeyGetter {
+function keyGetter(jose: Jose, secret: Uint8Array | undefined, local: KeyLookup | undefined, remote: KeyLookup | undefined): KeyGetter {
+  const { errors } = jose;
   return async (header, token) => {
     if (header.alg === 'HS256') {
       if (secret === undefined) throw new errors.JWSSignatureVerificationFailed();
@@ -53,21 +47,21 @@ function keyGetter(secret: Uint8Array | undefined, local: KeyLookup | undefined,
       try {
         return await local(header, token);
       } catch (e) {
-        if (remote === undefined || !isNoMatchingKey(e)) throw e;
+        if (remote === undefined || !isNoMatchingKey(jose, e)) throw e;
       }
     }
     if (remote === undefined) throw new errors.JWKSNoMatchingKey();
     try {
       return await remote(header, token);
     } catch (e) {
-      if (isNoMatchingKey(e)) throw e;
+      if (isNoMatchingKey(jose, e)) throw e;
       throw new KeysUnavailable();
     }
   };
 }
 
 /** Reasons name the failed check or claim name, never a claim value. */
-function toAuthError(e: unknown): AuthError {
+function toAuthError({ errors }: Jose, e: unknown): AuthError {
   if (e instanceof AuthError) return e;
   if (e instanceof KeysUnavailable) return keysUnavailable();
   if (e instanceof errors.JWTExpired) return invalidCredentials('token expired');
@@ -90,7 +84,7 @@ function decodeSecret(cfg: JwtConfig): Uint8Array | undefined {
   return new Uint8Array(secret);
 }
 
-async function loadLocalJwks(path: string): Promise<KeyLookup> {
+async function loadLocalJwks(jose: Jose, path: string): Promise<KeyLookup> {
   let jwks: JSONWebKeySet;
   try {
     jwks = JSON.parse(await readFile(path, 'utf8')) as JSONWebKeySet;
@@ -100,7 +94,7 @@ async function loadLocalJwks(path: string): Promise<KeyLookup> {
     throw new AuthConfigError(`auth.jwt: cannot load jwks_file ${path}: ${why}`);
   }
   try {
-    return createLocalJWKSet(jwks);
+    return jose.createLocalJWKSet(jwks);
   } catch {
     throw new AuthConfigError(`auth.jwt: jwks_file ${path} is not a JSON Web Key Set`);
   }
@@ -109,6 +103,7 @@ async function loadLocalJwks(path: string): Promise<KeyLookup> {
 /** Verifies JWT bearer tokens and turns their claims into a Principal. */
 export class JwtVerifier {
   private constructor(
+    private readonly jose: Jose,
     private readonly cfg: JwtConfig,
     private readonly getKey: KeyGetter,
     private readonly knownTenants: TenantSet,
@@ -120,15 +115,16 @@ export class JwtVerifier {
     if (asymmetric && cfg.jwks_file === undefined && cfg.jwks_url === undefined) {
       throw new AuthConfigError('auth.jwt: RS256/ES256/EdDSA need jwks_file or jwks_url');
     }
-    const local = asymmetric && cfg.jwks_file !== undefined ? await loadLocalJwks(cfg.jwks_file) : undefined;
-    const remote = asymmetric && cfg.jwks_url !== undefined ? createRemoteJWKSet(new URL(cfg.jwks_url)) : undefined;
-    return new JwtVerifier(cfg, keyGetter(secret, local, remote), knownTenants);
+    const jose = await import('jose');
+    const local = asymmetric && cfg.jwks_file !== undefined ? await loadLocalJwks(jose, cfg.jwks_file) : undefined;
+    const remote = asymmetric && cfg.jwks_url !== undefined ? jose.createRemoteJWKSet(new URL(cfg.jwks_url)) : undefined;
+    return new JwtVerifier(jose, cfg, keyGetter(jose, secret, local, remote), knownTenants);
   }
 
   async verify(token: string): Promise<Principal> {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, this.getKey, {
+      ({ payload } = await this.jose.jwtVerify(token, this.getKey, {
         algorithms: this.cfg.algorithms,
         issuer: this.cfg.issuer,
         audience: this.cfg.audience,
@@ -137,7 +133,7 @@ export class JwtVerifier {
         requiredClaims: ['exp'],
       }));
     } catch (e) {
-      throw toAuthError(e);
+      throw toAuthError(this.jose, e);
     }
     return this.principalFrom(payload);
   }
@@ -148,7 +144,8 @@ export class JwtVerifier {
     const roles = this.rolesFrom(payload);
     const grants = new Map<string, ReadonlySet<Role>>();
     for (const t of this.tenantsFrom(payload)) grants.set(t, roles);
-    return { id: `jwt:${String(sub).slice(0, MAX_SUBJECT_CHARS)}`, kind: 'jwt', grants };
+    const id = `jwt:${String(sub).slice(0, MAX_SUBJECT_CHARS)}`;
+    return typeof payload.exp === 'number' ? { id, kind: 'jwt', grants, expiresAtMs: payload.exp * 1000 } : { id, kind: 'jwt', grants };
   }
 
   /** Tenants this proxy knows; others are dropped (an identity provider may list more than we serve). */

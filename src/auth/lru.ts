@@ -26,4 +26,12 @@ export class Lru<K, V> {
       if (oldest.done !== true) this.map.delete(oldest.value);
     }
   }
+
+  delete(key: K): void {
+    this.map.delete(key);
+  }
+
+  clear(): void {
+    this.map.clear();
+  }
 }

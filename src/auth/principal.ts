@@ -12,6 +12,8 @@ export interface Principal {
   id: string;
   kind: PrincipalKind;
   grants: Grants;
+  /** When the credential itself stops being valid (a JWT's `exp`), in ms since the epoch. */
+  expiresAtMs?: number;
 }
 
 /** A principal bound to exactly one tenant for one request. */

@@ -1,4 +1,5 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { PlainCounter } from '../core/plain-metrics.ts';
+import { Counter, Gauge, type Registry } from '../core/prom-parts.ts';
 import type { EndpointName } from '../http/endpoints.ts';
 import { rejectedExecution, type OsproxyError } from '../http/errors.ts';
 import type { AdmissionConfig, TenantAdmission } from '../config/admission-schema.ts';
@@ -46,12 +47,13 @@ export function rejectionError(r: Rejection): OsproxyError {
 }
 
 class AdmissionMetrics {
-  readonly admitted: Counter<'tenant' | 'kind'>;
+  /** Counted on every admitted request: bound series (no label resolution per request). */
+  readonly admitted: PlainCounter;
   readonly rejected: Counter<'tenant' | 'kind' | 'reason'>;
 
   constructor(registry: Registry, inUse: (budget: 'global' | 'batch') => number, limits: { global: number; batch: number }) {
     const registers = [registry];
-    this.admitted = new Counter({ name: 'osproxy_admission_admitted_total', help: 'Requests admitted, by tenant (top N + other) and kind', labelNames: ['tenant', 'kind'], registers });
+    this.admitted = new PlainCounter('osproxy_admission_admitted_total', 'Requests admitted, by tenant (top N + other) and kind', ['tenant', 'kind'], registry);
     this.rejected = new Counter({ name: 'osproxy_admission_rejected_total', help: 'Requests rejected by admission control, by tenant (top N + other), kind and reason', labelNames: ['tenant', 'kind', 'reason'], registers });
     new Gauge({
       name: 'osproxy_admission_in_use',
@@ -156,22 +158,23 @@ export class Admission {
     if (s.global === 0 && s.batch === 0 && (s.bucket === undefined || s.bucket.isFull(this.now()))) this.tenants.delete(tenant);
   }
 
+  private reject(tenant: string, s: TenantState, kind: string, reason: RejectionReason, retryAfter: number): Rejection {
+    this.metrics?.rejected.inc({ tenant: this.labels.of(tenant), kind, reason });
+    this.drop(tenant, s);
+    return { admitted: false, reason, retryAfter };
+  }
+
   tryAdmit(tenant: string, isBatch: boolean): Ticket | Rejection {
     const kind = isBatch ? 'batch' : 'standard';
     const s = this.stateOf(tenant);
     const now = this.now();
-    const reject = (reason: RejectionReason, retryAfter: number): Rejection => {
-      this.metrics?.rejected.inc({ tenant: this.labels.of(tenant), kind, reason });
-      this.drop(tenant, s);
-      return { admitted: false, reason, retryAfter };
-    };
     const wait = s.bucket?.waitMs(now) ?? 0;
-    if (wait > 0) return reject('tenant_rate_limited', retryAfterSeconds(wait));
+    if (wait > 0) return this.reject(tenant, s, kind, 'tenant_rate_limited', retryAfterSeconds(wait));
     if (s.global >= this.tenantLimit(tenant, 'global') || (isBatch && s.batch >= this.tenantLimit(tenant, 'batch'))) {
-      return reject('tenant_concurrency_exceeded', 1);
+      return this.reject(tenant, s, kind, 'tenant_concurrency_exceeded', 1);
     }
     if (this.global >= this.config.max_concurrent || (isBatch && this.batch >= this.config.max_concurrent_batch)) {
-      return reject('proxy_overloaded', 1);
+      return this.reject(tenant, s, kind, 'proxy_overloaded', 1);
     }
     s.bucket?.tryTake(now);
     s.global++;
@@ -180,7 +183,7 @@ export class Admission {
       s.batch++;
       this.batch++;
     }
-    this.metrics?.admitted.inc({ tenant: this.labels.of(tenant), kind });
+    this.metrics?.admitted.child(this.labels.of(tenant), kind).inc();
     let released = false;
     return {
       admitted: true,

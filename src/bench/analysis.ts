@@ -1,9 +1,10 @@
 /**
- * Derived figures: what a proxy adds over the direct baseline at one level, and the scalability
- * of each worker count over the concurrency sweep.
+ * Derived figures: what a proxy adds over the direct baseline at one level, how osproxy compares
+ * with another hop (the floor, the peer), and the scalability of each worker count over the
+ * concurrency sweep.
  */
 import { addedLatency } from './percentiles.ts';
-import type { LevelResult, Overhead, SideResult, SweepSummary } from './profile.ts';
+import type { HopRatio, LevelResult, Overhead, SideResult, SweepSummary } from './profile.ts';
 
 function ratio(a: number, b: number): number {
   return b > 0 ? a / b : Number.NaN;
@@ -14,6 +15,30 @@ export function overhead(proxy: SideResult, direct: SideResult): Overhead {
     addedP50: addedLatency(proxy.latency.p50, direct.latency.p50),
     addedP99: addedLatency(proxy.latency.p99, direct.latency.p99),
     throughputRatio: ratio(proxy.throughput, direct.throughput),
+  };
+}
+
+/** osproxy ÷ `other` for hop CPU per request and throughput (both from the sides' median rounds). */
+export function hopRatio(proxy: SideResult, other: SideResult): HopRatio {
+  const mine = proxy.cpuUsPerRequest.hop;
+  const theirs = other.cpuUsPerRequest.hop;
+  return {
+    cpuPerRequest: mine === null || theirs === null || !(theirs > 0) ? null : mine / theirs,
+    throughput: ratio(proxy.throughput, other.throughput),
+  };
+}
+
+/** The sides measured at one level, with every derived figure. */
+export function levelResult(workers: number, concurrency: number, sides: { direct: SideResult; proxy: SideResult; peer?: SideResult; floor?: SideResult }): LevelResult {
+  const { direct, proxy, peer, floor } = sides;
+  return {
+    workers,
+    concurrency,
+    direct,
+    proxy,
+    overhead: overhead(proxy, direct),
+    ...(peer === undefined ? {} : { peer, peerOverhead: overhead(peer, direct), versusPeer: hopRatio(proxy, peer) }),
+    ...(floor === undefined ? {} : { floor, floorOverhead: overhead(floor, direct), versusFloor: hopRatio(proxy, floor) }),
   };
 }
 

@@ -19,8 +19,11 @@ export interface BenchOptions {
   profileConcurrency: number;
   /** Open loop: arrivals per second per side; undefined = closed loop. */
   rate?: number;
+  /** The budget per side and level (one of the two), split evenly into `rounds`. */
   durationSeconds?: number;
   requests?: number;
+  /** Timed rounds per level: the sides interleave, one run each per round. */
+  rounds: number;
   warmupSeconds: number;
   peer?: 'nginx';
   out: string;
@@ -47,6 +50,8 @@ export interface RawBenchOptions {
   rate?: string;
   duration?: string;
   requests?: string;
+  rounds?: string;
+  roundSeconds?: string;
   warmup: string;
   peer?: string;
   out?: string;
@@ -114,11 +119,25 @@ function defaultWorkers(): string {
   return cores > 1 ? `1,${cores}` : '1';
 }
 
-function budget(raw: RawBenchOptions): { durationSeconds?: number; requests?: number } {
-  if (raw.duration !== undefined && raw.requests !== undefined) throw new BenchOptionError('give --duration or --requests, not both');
-  if (raw.requests !== undefined) return { requests: positiveInt('requests', raw.requests) };
-  return { durationSeconds: positiveNumber('duration', raw.duration ?? '5') };
+const DEFAULT_ROUNDS = 5;
+const DEFAULT_ROUND_SECONDS = 1;
+
+/** The budget per side and level: `--duration`, `--requests` (both split into the rounds) or `--round-seconds` × rounds. */
+function budget(raw: RawBenchOptions): { durationSeconds?: number; requests?: number; rounds: number } {
+  const given = (['duration', 'requests', 'roundSeconds'] as const).filter((k) => raw[k] !== undefined);
+  if (given.length > 1) throw new BenchOptionError(`give only one of --duration, --requests, --round-seconds (got ${given.map(flag).join(' and ')})`);
+  const rounds = raw.rounds === undefined ? DEFAULT_ROUNDS : positiveInt('rounds', raw.rounds);
+  if (raw.requests !== undefined) {
+    const requests = positiveInt('requests', raw.requests);
+    if (requests < rounds) throw new BenchOptionError(`--requests ${requests} cannot fill ${rounds} rounds (--rounds)`);
+    return { requests, rounds };
+  }
+  if (raw.duration !== undefined) return { durationSeconds: positiveNumber('duration', raw.duration), rounds };
+  const perRound = raw.roundSeconds === undefined ? DEFAULT_ROUND_SECONDS : positiveNumber('round-seconds', raw.roundSeconds);
+  return { durationSeconds: perRound * rounds, rounds };
 }
+
+const flag = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 export function checkBenchOptions(raw: RawBenchOptions, now = new Date()): BenchOptions {
   if (raw.upstream !== undefined && raw.engine === true) throw new BenchOptionError('give --upstream URL or --engine, not both');

@@ -1,10 +1,10 @@
 /**
  * Vega-Lite specs for the bench charts, built from a profile as plain data (pure functions; the
  * rendering to SVG/PNG lives in charts.ts): latency percentiles at the profile level, the latency
- * sweep over concurrency, and throughput per side.
+ * sweep over concurrency, throughput per side, and CPU per request per side.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { LevelResult, Profile, Side, SideResult } from './profile.ts';
+import { SIDE_ORDER, type LevelResult, type Profile, type Side, type SideResult } from './profile.ts';
 import { formatBytes } from './report-md.ts';
 
 export interface ChartSpec {
@@ -16,20 +16,26 @@ export interface ChartSpec {
 const WIDTH = 640;
 const HEIGHT = 360;
 const FONT = 'DejaVu Sans';
-const SIDES: readonly Side[] = ['direct', 'proxy', 'peer'];
+const SIDES: readonly Side[] = SIDE_ORDER;
 /** Shades per side, darkest first, so a side keeps its hue whatever the worker count. */
 const PALETTE: Record<Side, readonly string[]> = {
   direct: ['#4c78a8'],
   proxy: ['#f58518', '#b34d00', '#ffbf79', '#7a3300'],
   peer: ['#54a24b', '#2b6b25', '#9ed68f', '#174d13'],
+  floor: ['#b279a2', '#7d4b70', '#d6a5c9', '#4f2c46'],
 };
+/** CPU chart: the side's own hop and the upstream behind it. */
+const CPU_PARTS = { domain: ['hop', 'upstream'], range: ['#e45756', '#9d9d9d'] };
 const STATS = ['min', 'mean', 'p50', 'p90', 'p99', 'max'] as const;
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** Legend label of a series: the side, plus the proxy worker count when several were measured (direct does not depend on it). */
+/** Sides that do not depend on osproxy's worker count: drawn once, from one worker count. */
+const WORKER_FREE: readonly Side[] = ['direct', 'floor'];
+
+/** Legend label of a series: the side, plus the proxy worker count when several were measured (direct and the floor do not depend on it). */
 export function seriesLabel(side: Side, workers: number, multiWorkers: boolean): string {
-  return side === 'direct' || !multiWorkers ? side : `${side} ×${plural(workers, 'worker')}`;
+  return WORKER_FREE.includes(side) || !multiWorkers ? side : `${side} ×${plural(workers, 'worker')}`;
 }
 
 /** The level the judge reads, or the first level of its worker count, or the first level. */
@@ -57,7 +63,7 @@ interface SeriesRow {
   result: SideResult;
 }
 
-/** Every (side, level) measurement labelled with its series; direct is taken from one worker count only. */
+/** Every (side, level) measurement labelled with its series; direct and the floor are taken from one worker count only. */
 export function seriesRows(profile: Profile, levels: readonly LevelResult[] = profile.levels): SeriesRow[] {
   const workerCounts = [...new Set(levels.map((l) => l.workers))].sort((a, b) => a - b);
   const multi = workerCounts.length > 1;
@@ -65,7 +71,7 @@ export function seriesRows(profile: Profile, levels: readonly LevelResult[] = pr
   const rows: SeriesRow[] = [];
   for (const side of SIDES) {
     for (const workers of workerCounts) {
-      if (side === 'direct' && workers !== directWorkers) continue;
+      if (WORKER_FREE.includes(side) && workers !== directWorkers) continue;
       const ofWorkers = levels.filter((l) => l.workers === workers).sort((a, b) => a.concurrency - b.concurrency);
       for (const l of ofWorkers) {
         const result = l[side];
@@ -80,7 +86,7 @@ export function seriesRows(profile: Profile, levels: readonly LevelResult[] = pr
 export function colorScale(rows: readonly SeriesRow[]): { domain: string[]; range: string[] } {
   const domain: string[] = [];
   const range: string[] = [];
-  const used: Record<Side, number> = { direct: 0, proxy: 0, peer: 0 };
+  const used: Record<Side, number> = { direct: 0, proxy: 0, peer: 0, floor: 0 };
   for (const r of rows) {
     if (domain.includes(r.series)) continue;
     const shades = PALETTE[r.side];
@@ -200,12 +206,47 @@ export function throughputSpec(profile: Profile): TopLevelSpec | null {
   };
 }
 
+/** Stacked bars of CPU µs per request (the hop, the upstream) per side at the profile level; null when no CPU was read. */
+export function cpuSpec(profile: Profile): TopLevelSpec | null {
+  const level = profileLevelResult(profile);
+  if (level === undefined) return null;
+  const rows = seriesRows(profile, [level]);
+  const values = rows.flatMap((r) =>
+    (['hop', 'upstream'] as const).flatMap((part) => {
+      const us = r.result.cpuUsPerRequest[part];
+      return us === null ? [] : [{ series: r.series, part, us }];
+    }),
+  );
+  if (values.length === 0) return null;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: {
+      text: `${profile.workload} CPU per request, ${formatBytes(profile.docSizeBytes)} docs, concurrency ${level.concurrency}`,
+      subtitle: subtitle(profile, `${plural(level.workers, 'proxy worker')}; median of ${plural(profile.budget.rounds, 'round')}; `),
+    },
+    width: WIDTH,
+    height: HEIGHT,
+    autosize: { type: 'fit', contains: 'padding' },
+    data: { values },
+    mark: { type: 'bar', width: { band: 0.6 } },
+    encoding: {
+      x: { field: 'series', type: 'nominal', sort: colorScale(rows).domain, title: 'side', axis: { labelAngle: 0 } },
+      y: { field: 'us', type: 'quantitative', title: 'CPU per request (µs)', stack: 'zero' },
+      color: { field: 'part', type: 'nominal', title: 'process', scale: CPU_PARTS },
+      order: { field: 'part', sort: 'ascending' },
+      tooltip: [{ field: 'series' }, { field: 'part' }, { field: 'us', format: '.1f' }],
+    },
+    config,
+  };
+}
+
 /** The charts this profile supports, in report order. */
 export function chartSpecs(profile: Profile): ChartSpec[] {
   const specs: [string, TopLevelSpec | null][] = [
     ['latency', latencySpec(profile)],
     ['sweep', sweepSpec(profile)],
     ['throughput', throughputSpec(profile)],
+    ['cpu', cpuSpec(profile)],
   ];
   return specs.flatMap(([name, spec]) => (spec === null ? [] : [{ name, spec }]));
 }

@@ -31,7 +31,7 @@ async function bench(raw: RawBenchOptions & { strict?: boolean }): Promise<void>
 
 export function benchCommand(): Command {
   return new Command('bench')
-    .description('measure the proxy against the direct upstream (and nginx): latency, throughput, pool reuse, footprint')
+    .description('measure the proxy against the direct upstream, a minimal Node forwarder (and nginx): latency, throughput, CPU per request, pool reuse, footprint')
     .option('--upstream <url>', 'upstream OpenSearch URL (default: start the embedded engine)')
     .option('--engine', 'start the embedded engine as the upstream (the default)')
     .option('--proxy <url>', 'benchmark an already running proxy (tenant "bench" in shared placement) instead of starting one')
@@ -42,9 +42,12 @@ export function benchCommand(): Command {
     .option('--concurrency <n>', 'requests in flight (closed loop) or the in-flight bound (open loop); the judged level', undefined)
     .option('--sweep <list>', 'concurrency levels, e.g. 1,8,32,64')
     .option('--rate <r>', 'open loop: arrivals per second per side (latency from the intended send time)')
-    .option('--duration <s>', 'seconds per side and level (default 5)')
-    .option('--requests <n>', 'requests per side and level instead of a duration')
-    .option('--warmup <s>', 'warm-up seconds before each side and level', '1')
+    .option('--rounds <n>', 'timed rounds per level: the sides interleave, one run each per round (default 5)')
+    .option('--round-seconds <s>', 'seconds per side and round (default 1)')
+    .option('--duration <s>', 'seconds per side and level, split into the rounds (instead of --round-seconds)')
+    .option('--requests <n>', 'requests per side and level, split into the rounds (instead of a duration)')
+    // 3 s: after 1 s the proxy's first round still cost ~2.5× its later ones (JIT tiers, heap growth).
+    .option('--warmup <s>', 'warm-up seconds per side and level, before the rounds', '3')
     .option('--peer <name>', 'also measure a plain reverse proxy: nginx')
     .option('--out <dir>', 'output directory (default bench-results/<workload>-<time>)')
     .option('--workers <list>', 'proxy worker counts to measure, e.g. 1,2 (default 1 and the core count)')

@@ -4,9 +4,14 @@
  * shared-placement physical form — built with the proxy's own naming and field functions, so the
  * direct baseline asks the upstream exactly what the proxy would.
  */
+import type { JsonObject } from '../core/json.ts';
 import { encodeId } from '../tenancy/id-codec.ts';
-import { resolveTarget, type Target } from '../tenancy/names.ts';
-import { DEFAULT_RESERVED_FIELDS, injectReservedFields } from '../tenancy/reserved-fields.ts';
+import { inferNewFields } from '../tenancy/mapping/infer-fields.ts';
+import { emptyMapping, fromStored, mappingJson } from '../tenancy/mapping/logical-mapping.ts';
+import { mergeLogicalMapping } from '../tenancy/mapping/merge-mapping.ts';
+import { namerFor } from '../tenancy/mapping/physical-names.ts';
+import { resolveTarget, type Target, type TargetFields } from '../tenancy/names.ts';
+import { DEFAULT_RESERVED_FIELDS } from '../tenancy/reserved-fields.ts';
 
 const SYLLABLES = ['ka', 'lo', 'mi', 'nu', 'pe', 'ra', 'si', 'to', 've', 'za', 'bo', 'da', 'fi', 'gu', 'he', 'ju',
   'ke', 'la', 'mo', 'ni', 'pu', 're', 'so', 'ti', 'va', 'zo', 'be', 'di', 'fo', 'ga', 'hi', 'jo'];
@@ -53,18 +58,36 @@ export function corpusSize(docSize: number): number {
   return Math.max(MIN_DOCS, Math.min(MAX_DOCS, Math.floor(CORPUS_BYTES / docSize)));
 }
 
+/**
+ * The tenant's fields as the proxy records them for the corpus: the mapping dynamic mapping infers
+ * from a document (every document has the same fields), stored and read back as the fleet store
+ * does, and the tenant's physical names for it (shared placement gives each tenant its own).
+ */
+function corpusFields(doc: JsonObject): TargetFields {
+  const inferred = inferNewFields(doc, emptyMapping()) ?? emptyMapping();
+  return { mapping: fromStored(mappingJson(mergeLogicalMapping(emptyMapping(), inferred))), namer: namerFor(BENCH_TENANT) };
+}
+
+/** A document as the proxy stores it: keys under the tenant's physical names, then the reserved fields. */
+function physicalDoc(doc: JsonObject, fields: TargetFields, id: string): JsonObject {
+  const r = DEFAULT_RESERVED_FIELDS;
+  return { ...fields.namer.document(doc, fields.mapping), [r.tenant]: BENCH_TENANT, [r.lindex]: BENCH_INDEX, ...(r.id === undefined ? {} : { [r.id]: id }), ...(r.epoch === undefined ? {} : { [r.epoch]: 0 }) };
+}
+
 /** The corpus serialised once, both as the tenant sends it and as the proxy stores it. */
 export class Corpus {
-  readonly target: Target = resolveTarget(BENCH_TENANT, BENCH_INDEX, { kind: 'shared' });
+  readonly target: Target;
   readonly logical: string[] = [];
   readonly physical: string[] = [];
   readonly physicalIds: string[] = [];
 
   constructor(readonly docs: number, readonly docSize: number) {
+    const fields = corpusFields(benchDoc(0, docSize));
+    this.target = { ...resolveTarget(BENCH_TENANT, BENCH_INDEX, { kind: 'shared' }), fields };
     for (let i = 0; i < docs; i++) {
       const doc = benchDoc(i, docSize);
       this.logical.push(JSON.stringify(doc));
-      this.physical.push(JSON.stringify(injectReservedFields(doc, BENCH_TENANT, BENCH_INDEX, DEFAULT_RESERVED_FIELDS)));
+      this.physical.push(JSON.stringify(physicalDoc(doc, fields, String(i))));
       this.physicalIds.push(encodeId(this.target, BENCH_TENANT, String(i)));
     }
   }

@@ -22,6 +22,11 @@ export class LatencyHistogram {
     this.histogram.recordValue(us);
   }
 
+  /** Adds every value recorded in `other` (a side's rounds into one distribution). */
+  add(other: LatencyHistogram): void {
+    this.histogram.add(other.histogram);
+  }
+
   get count(): number {
     return this.histogram.totalCount;
   }

@@ -1,12 +1,12 @@
 /**
- * One side at one level: an optional warm-up, then the timed run (closed or open loop) with its
- * samples appended to `samples.csv`, summarised as a `SideResult`.
+ * One side at one level, the building blocks: the hot-path sender, one load run (closed or open
+ * loop), and the warm-up. The timed rounds that interleave the sides are in measure-rounds.ts.
  */
 import type { Pool } from 'undici';
 import { runClosedLoop } from './closed-loop.ts';
 import type { HeaderMap } from './http.ts';
 import { runOpenLoop } from './open-loop.ts';
-import type { Side, SideResult } from './profile.ts';
+import type { Side } from './profile.ts';
 import type { BenchProgress } from './progress.ts';
 import type { RunBudget, RunOutcome, SendRequest } from './run-recorder.ts';
 import type { RunLabel, SamplesCsv } from './samples-csv.ts';
@@ -17,21 +17,27 @@ export interface SideTarget {
   pool: Pool;
   headers: HeaderMap;
   build: (i: number) => BenchRequest;
+  /** The hop's process (the tree is read for CPU): the proxy, nginx or the floor; none for direct or a process we did not start. */
+  hopPid?: number;
 }
 
 export interface LoadShape {
   concurrency: number;
   /** Open loop when set: arrivals per second, `concurrency` bounding the requests in flight. */
   rate?: number;
+  /** Per side for the whole level, split evenly into the rounds. */
   budget: RunBudget;
+  rounds: number;
   warmupMs: number;
 }
 
 export interface SideContext {
   progress: BenchProgress;
   samples: SamplesCsv;
-  label: Omit<RunLabel, 'side'>;
+  label: Omit<RunLabel, 'side' | 'round'>;
   signal: AbortSignal;
+  /** The upstream's process, when the bench started it: its CPU is read around every round. */
+  upstreamPid?: number;
 }
 
 /** Builds the hot-path sender: one request, body discarded, status returned. */
@@ -53,12 +59,7 @@ export function runLoad(send: SendRequest, shape: LoadShape, budget: RunBudget, 
   return runOpenLoop({ ...common, rate: shape.rate, maxInflight: shape.concurrency });
 }
 
-export function sideResult(side: Side, outcome: RunOutcome): SideResult {
-  const { recorder, seconds } = outcome;
-  return { side, requests: recorder.requests, errors: recorder.errors, seconds, throughput: recorder.requests / seconds, latency: recorder.histogram.summary() };
-}
-
-function runName(t: SideTarget, shape: LoadShape, ctx: SideContext): string {
+export function runName(t: SideTarget, shape: LoadShape, ctx: SideContext): string {
   return `${t.side} ×${ctx.label.workers} c=${shape.concurrency}${shape.rate === undefined ? '' : ` @${shape.rate}/s`}`;
 }
 
@@ -67,18 +68,4 @@ export async function warmUp(t: SideTarget, shape: LoadShape, ctx: SideContext):
   if (shape.warmupMs <= 0) return;
   ctx.progress.run(`warm-up ${runName(t, shape, ctx)}`);
   await runLoad(sender(t), shape, { durationMs: shape.warmupMs }, ctx);
-}
-
-/** The measured run, appended to samples.csv; throws if it was interrupted. */
-export async function timedRun(t: SideTarget, shape: LoadShape, ctx: SideContext): Promise<SideResult> {
-  ctx.progress.run(runName(t, shape, ctx));
-  const outcome = await runLoad(sender(t), shape, shape.budget, ctx);
-  ctx.signal.throwIfAborted();
-  await ctx.samples.append({ ...ctx.label, side: t.side }, outcome.recorder.samples);
-  return sideResult(t.side, outcome);
-}
-
-export async function measureSide(t: SideTarget, shape: LoadShape, ctx: SideContext): Promise<SideResult> {
-  await warmUp(t, shape, ctx);
-  return timedRun(t, shape, ctx);
 }

@@ -1,29 +1,39 @@
 /**
  * Everything measured against one proxy configuration (a worker count): its idle footprint, every
- * concurrency level (direct, proxy and peer sides, pool reuse around the proxy's timed run), and
- * the soak that follows.
+ * concurrency level (direct, proxy, peer and floor sides in interleaved rounds, pool reuse around
+ * the proxy's rounds), and the soak that follows.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { processTreeRssKib } from '../observe/process-rss.ts';
-import { overhead } from './analysis.ts';
+import { levelResult } from './analysis.ts';
 import type { BenchOptions } from './bench-options.ts';
 import type { BenchProxy } from './bench-proxy.ts';
 import type { HeaderMap } from './http.ts';
-import { measureSide, runLoad, sender, timedRun, warmUp, type LoadShape, type SideContext, type SideTarget } from './measure-side.ts';
+import { runRounds, warmUpAll } from './measure-rounds.ts';
+import { runLoad, sender, type LoadShape, type SideContext, type SideTarget } from './measure-side.ts';
 import { poolDelta, readPoolCounters, type PoolCounters } from './pool-stats.ts';
-import type { Footprint, LevelResult, SideResult } from './profile.ts';
+import type { Footprint, LevelResult, Side, SideResult } from './profile.ts';
 import type { BenchProgress } from './progress.ts';
 import type { SamplesCsv } from './samples-csv.ts';
 import type { Workload } from './workloads.ts';
 
 const SETTLE_MS = 1_000;
 
+/** A hop the bench talks to besides osproxy: its pool, and its process when the bench started it. */
+export interface HopPool {
+  pool: Pool;
+  pid?: number;
+}
+
 export interface WorkersContext {
   opts: BenchOptions;
   workload: Workload;
   direct: Pool;
-  peer?: Pool;
+  peer?: HopPool;
+  floor?: HopPool;
+  /** The upstream's process when the bench started it (the engine). */
+  upstreamPid?: number;
   progress: BenchProgress;
   samples: SamplesCsv;
   signal: AbortSignal;
@@ -45,6 +55,7 @@ function shapeAt(opts: BenchOptions, concurrency: number): LoadShape {
     concurrency,
     rate: opts.rate,
     budget: { durationMs: opts.durationSeconds === undefined ? undefined : opts.durationSeconds * 1000, requests: opts.requests },
+    rounds: opts.rounds,
     warmupMs: opts.warmupSeconds * 1000,
   };
 }
@@ -53,25 +64,36 @@ async function countersOf(pool: Pool, proxy: BenchProxy): Promise<PoolCounters |
   return proxy.operatorToken === undefined ? undefined : readPoolCounters(pool, proxy.operatorToken);
 }
 
-async function measureProxySide(t: SideTarget, shape: LoadShape, ctx: SideContext, proxy: BenchProxy): Promise<SideResult> {
-  // Reuse is diffed around the timed run only: the warm-up opens the connections a level needs.
-  await warmUp(t, shape, ctx);
-  const before = await countersOf(t.pool, proxy);
-  const result = await timedRun(t, shape, ctx);
-  const after = await countersOf(t.pool, proxy);
-  return before === undefined || after === undefined ? result : { ...result, pool: poolDelta(before, after) };
+/** The sides of one level, in no particular order (the rounds put them in theirs). */
+function levelTargets(ctx: WorkersContext, proxyTarget: SideTarget): SideTarget[] {
+  const physical = { headers: {}, build: ctx.workload.direct };
+  const targets: SideTarget[] = [{ side: 'direct', pool: ctx.direct, ...physical }, proxyTarget];
+  if (ctx.peer !== undefined) targets.push({ side: 'peer', pool: ctx.peer.pool, hopPid: ctx.peer.pid, ...physical });
+  if (ctx.floor !== undefined) targets.push({ side: 'floor', pool: ctx.floor.pool, hopPid: ctx.floor.pid, ...physical });
+  return targets;
+}
+
+function sideOf(sides: ReadonlyMap<Side, SideResult>, side: Side): SideResult {
+  const r = sides.get(side);
+  if (r === undefined) throw new Error(`side ${side} was not measured`);
+  return r;
 }
 
 async function measureLevel(ctx: WorkersContext, proxyTarget: SideTarget, proxy: BenchProxy, workers: number, concurrency: number): Promise<LevelResult> {
   const shape = shapeAt(ctx.opts, concurrency);
-  const sideCtx: SideContext = { progress: ctx.progress, samples: ctx.samples, signal: ctx.signal, label: { workload: ctx.opts.workload, mode: ctx.opts.rate === undefined ? 'closed' : 'open', workers, concurrency } };
-  const directTarget: SideTarget = { side: 'direct', pool: ctx.direct, headers: {}, build: ctx.workload.direct };
-  const direct = await measureSide(directTarget, shape, sideCtx);
-  const proxied = await measureProxySide(proxyTarget, shape, sideCtx, proxy);
-  const level: LevelResult = { workers, concurrency, direct, proxy: proxied, overhead: overhead(proxied, direct) };
-  if (ctx.peer === undefined) return level;
-  const peer = await measureSide({ side: 'peer', pool: ctx.peer, headers: {}, build: ctx.workload.direct }, shape, sideCtx);
-  return { ...level, peer, peerOverhead: overhead(peer, direct) };
+  const label = { workload: ctx.opts.workload, mode: ctx.opts.rate === undefined ? ('closed' as const) : ('open' as const), workers, concurrency };
+  const sideCtx: SideContext = { progress: ctx.progress, samples: ctx.samples, signal: ctx.signal, upstreamPid: ctx.upstreamPid, label };
+  const targets = levelTargets(ctx, proxyTarget);
+  await warmUpAll(targets, shape, sideCtx);
+  // Reuse is diffed around the rounds only (the warm-up opens the connections a level needs); no
+  // other side goes through the proxy, so the delta is the proxy's rounds. Counter reads stay
+  // outside every round's CPU window.
+  const before = await countersOf(proxyTarget.pool, proxy);
+  const sides = await runRounds(targets, shape, sideCtx);
+  const after = await countersOf(proxyTarget.pool, proxy);
+  const proxied = sideOf(sides, 'proxy');
+  const withPool = before === undefined || after === undefined ? proxied : { ...proxied, pool: poolDelta(before, after) };
+  return levelResult(workers, concurrency, { direct: sideOf(sides, 'direct'), proxy: withPool, peer: sides.get('peer'), floor: sides.get('floor') });
 }
 
 /** Closed loop of `soakRequests` through the proxy at the profile concurrency, samples discarded. */
@@ -91,7 +113,7 @@ export interface WorkersResult {
 /** Measures every level against `proxy` (already started and idle-measured) then soaks it. */
 export async function measureWorkers(ctx: WorkersContext, proxy: BenchProxy, proxyPool: Pool, workers: number, idleRssMib: number | null): Promise<WorkersResult> {
   const auth: HeaderMap = { authorization: `Bearer ${proxy.token}` };
-  const target: SideTarget = { side: 'proxy', pool: proxyPool, headers: auth, build: ctx.workload.proxy };
+  const target: SideTarget = { side: 'proxy', pool: proxyPool, headers: auth, build: ctx.workload.proxy, hopPid: proxy.process?.pid };
   const levels: LevelResult[] = [];
   for (const c of ctx.opts.concurrencies) levels.push(await measureLevel(ctx, target, proxy, workers, c));
   const beforeSoakRssMib = await settledRssMib(proxy);

@@ -17,6 +17,8 @@ const READY_TIMEOUT_MS = 10_000;
 export interface NginxPeer {
   url: string;
   version: string;
+  /** The master (its worker is a child): the tree's CPU is the peer's cost. */
+  pid: number;
 }
 
 /** The nginx binary and its version, or undefined when nginx is not installed. */
@@ -104,5 +106,5 @@ export async function startNginxPeer(upstream: string, teardown: Teardown): Prom
   teardown.add(() => stopNginx(child));
   const url = `http://127.0.0.1:${port}`;
   await waitReady(url, child);
-  return { url, version: nginx.version };
+  return { url, version: nginx.version, pid: child.pid as number };
 }

@@ -1,6 +1,7 @@
 /**
  * Child processes for the benchmarks: the embedded engine and the proxy, each run through the CLI
- * as its own Node process, found by the one JSON address line it prints first.
+ * as its own Node process (and the floor forwarder as a script), found by the one JSON address
+ * line it prints first.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -58,7 +59,6 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Runs `osproxy <args>` and resolves with the URL that `pickUrl` reads from its first stdout line. */
 /** How to start the CLI: its TypeScript entry under tsx (default, or another checkout's `.ts`), or a bundled `main.js`. */
 interface Launch {
   entry?: string;
@@ -67,10 +67,9 @@ interface Launch {
   env?: Record<string, string>;
 }
 
-async function spawnCli(name: string, args: string[], pickUrl: (line: unknown) => string, launch: Launch = {}): Promise<BenchProcess> {
-  const ts = launch.entry === undefined || launch.entry.endsWith('.ts');
-  const entry = ts ? ['--import', 'tsx', launch.entry ?? CLI] : [launch.entry as string];
-  const child = spawn(process.execPath, [...(launch.nodeArgs ?? []), ...entry, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...launch.env } });
+/** Runs `node <argv>` and resolves with the URL that `pickUrl` reads from its first non-log stdout line. */
+async function spawnNode(name: string, argv: string[], pickUrl: (line: unknown) => string, env: Record<string, string> = {}): Promise<BenchProcess> {
+  const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   try {
     const url = pickUrl(JSON.parse(await readAddressLine(child, name)));
     return { name, url, pid: child.pid as number, stop: () => stopChild(child) };
@@ -78,6 +77,23 @@ async function spawnCli(name: string, args: string[], pickUrl: (line: unknown) =
     await stopChild(child);
     throw e;
   }
+}
+
+/** Runs `osproxy <args>`. */
+function spawnCli(name: string, args: string[], pickUrl: (line: unknown) => string, launch: Launch = {}): Promise<BenchProcess> {
+  const ts = launch.entry === undefined || launch.entry.endsWith('.ts');
+  const entry = ts ? ['--import', 'tsx', launch.entry ?? CLI] : [launch.entry as string];
+  return spawnNode(name, [...(launch.nodeArgs ?? []), ...entry, ...args], pickUrl, launch.env);
+}
+
+/** Runs a script (bundled `.js` under plain node, `.ts` under tsx) that prints `{"<name>": url}` first, e.g. the floor forwarder. */
+export function spawnScript(name: string, script: string, args: string[]): Promise<BenchProcess> {
+  const entry = script.endsWith('.ts') ? ['--import', 'tsx', script] : [script];
+  return spawnNode(name, [...entry, ...args], (line) => {
+    const url = (line as Record<string, unknown>)[name];
+    if (typeof url !== 'string') throw new Error(`${name} printed no "${name}" address: ${JSON.stringify(line)}`);
+    return url;
+  });
 }
 
 export function spawnEngine(): Promise<BenchProcess> {

@@ -3,8 +3,14 @@
  * (`verdict.json`). Latencies are milliseconds, throughput requests per second, memory MiB.
  */
 
-/** Who the load generator talked to: the upstream itself, osproxy, or a plain reverse proxy (nginx). */
-export type Side = 'direct' | 'proxy' | 'peer';
+/**
+ * Who the load generator talked to: the upstream itself, osproxy, a plain reverse proxy (nginx),
+ * or the floor (a minimal node:http + undici forwarder: what Node itself costs for the hop).
+ */
+export type Side = 'direct' | 'proxy' | 'peer' | 'floor';
+
+/** The sides in the order they run in every round. */
+export const SIDE_ORDER: readonly Side[] = ['direct', 'proxy', 'peer', 'floor'];
 
 export interface LatencyStats {
   count: number;
@@ -25,15 +31,46 @@ export interface PoolDelta {
   reuseRate: number | null;
 }
 
-/** One side measured at one concurrency (closed loop) or one arrival rate (open loop). */
-export interface SideResult {
-  side: Side;
+/**
+ * CPU time per request in microseconds (user + system, from /proc/<pid>/stat), null where it
+ * could not be read (a process the bench did not start, or a round without requests).
+ */
+export interface CpuPerRequest {
+  /** The side's own hop: osproxy (primary + workers), nginx (master + worker), the floor; null for direct. */
+  hop: number | null;
+  /** The upstream (the engine the bench started) while this side ran. */
+  upstream: number | null;
+  /** The load generator itself. */
+  client: number | null;
+}
+
+/** One timed round of one side. */
+export interface RoundResult {
+  /** 1-based. */
+  round: number;
   requests: number;
-  /** Responses with status ≥ 300, and requests that failed without a response. */
   errors: number;
   seconds: number;
   throughput: number;
+  cpuUsPerRequest: CpuPerRequest;
+}
+
+/** One side measured at one concurrency (closed loop) or one arrival rate (open loop), over its rounds. */
+export interface SideResult {
+  side: Side;
+  /** Over all rounds. */
+  requests: number;
+  /** Responses with status ≥ 300, and requests that failed without a response (all rounds). */
+  errors: number;
+  /** Timed seconds over all rounds. */
+  seconds: number;
+  /** The median round's requests per second. */
+  throughput: number;
+  /** Over every sample of every round. */
   latency: LatencyStats;
+  /** Each figure the median over the rounds. */
+  cpuUsPerRequest: CpuPerRequest;
+  rounds: RoundResult[];
   /** Proxy side only: upstream connection reuse during this run. */
   pool?: PoolDelta;
 }
@@ -47,6 +84,13 @@ export interface Overhead {
   throughputRatio: number;
 }
 
+/** osproxy against another hop (the floor or the peer) at one level, as osproxy ÷ the other. */
+export interface HopRatio {
+  /** Hop CPU per request; null when either side's CPU was not read. */
+  cpuPerRequest: number | null;
+  throughput: number;
+}
+
 /** Every side measured at one (proxy workers, concurrency) point. */
 export interface LevelResult {
   workers: number;
@@ -54,8 +98,12 @@ export interface LevelResult {
   direct: SideResult;
   proxy: SideResult;
   peer?: SideResult;
+  floor?: SideResult;
   overhead: Overhead;
   peerOverhead?: Overhead;
+  floorOverhead?: Overhead;
+  versusFloor?: HopRatio;
+  versusPeer?: HopRatio;
 }
 
 /** The scalability curve of one worker count over the concurrency sweep. */
@@ -88,18 +136,21 @@ export interface HotFunction {
 }
 
 export interface Profile {
-  version: 1;
+  /** 2: sides run in interleaved rounds, CPU per request per side, the floor side. */
+  version: 2;
   startedAt: string;
   durationSeconds: number;
   environment: { node: string; platform: string; cpus: number; upstream: string; upstreamKind: 'engine' | 'external'; proxy: string; peer: string | null; peerNote?: string };
   workload: string;
   docSizeBytes: number;
+  /** Documents each request carries: the bulk size for bulk, 1 otherwise (docs/s = req/s × this). */
+  docsPerRequest: number;
   corpusDocs: number;
   mode: 'closed' | 'open';
   /** Open loop: the fixed arrival rate per side (req/s). */
   rate?: number;
-  /** Per side and level: a duration in seconds or a request count. */
-  budget: { seconds?: number; requests?: number };
+  /** Per side and level: a duration in seconds or a request count, split evenly into `rounds`. */
+  budget: { seconds?: number; requests?: number; rounds: number };
   levels: LevelResult[];
   /** The level the judge reads (single worker, the profile concurrency). */
   profileLevel: { workers: number; concurrency: number };

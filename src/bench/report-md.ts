@@ -1,8 +1,9 @@
 /**
- * The bench's `report.md` (verdict, per-level tables, sweeps, footprint, CPU hot spots, peer
- * comparison, charts) and the few lines printed to the terminal at the end of a run.
+ * The bench's `report.md` (verdict, per-level tables, hop cost against the floor and nginx, the
+ * rounds, sweeps, footprint, CPU hot spots, peer latency comparison, charts) and the few lines
+ * printed to the terminal at the end of a run.
  */
-import type { Finding, LevelResult, Overhead, Profile, SideResult, Verdict } from './profile.ts';
+import { SIDE_ORDER, type Finding, type HopRatio, type LevelResult, type Overhead, type Profile, type SideResult, type Verdict } from './profile.ts';
 
 const DASH = '—';
 const missing = (v: number | null | undefined): v is null | undefined => v === null || v === undefined || !Number.isFinite(v);
@@ -18,6 +19,9 @@ export const formatRatio = (v: number | null | undefined): string => (missing(v)
 export const formatFraction = (v: number | null | undefined): string => (missing(v) ? DASH : `${(v * 100).toFixed(1)}%`);
 /** Mebibytes with 1 decimal, e.g. "61.3 MiB". */
 export const formatMib = (v: number | null | undefined): string => (missing(v) ? DASH : `${v.toFixed(1)} MiB`);
+/** CPU microseconds per request: 1 decimal below 100, whole numbers above, e.g. "42.5", "1,234". */
+export const formatMicros = (v: number | null | undefined): string =>
+  missing(v) ? DASH : v.toLocaleString('en-US', { maximumFractionDigits: v < 100 ? 1 : 0, minimumFractionDigits: v < 100 ? 1 : 0 });
 /** A count with thousands separators. */
 export const formatCount = (v: number): string => v.toLocaleString('en-US');
 
@@ -73,9 +77,10 @@ function loopText(profile: Profile): string {
 }
 
 function budgetText(profile: Profile): string {
-  const { seconds, requests } = profile.budget;
-  if (seconds !== undefined) return `${seconds} s per side and level`;
-  if (requests !== undefined) return `${formatCount(requests)} requests per side and level`;
+  const { seconds, requests, rounds } = profile.budget;
+  const split = `in ${plural(rounds, 'interleaved round')} after the warm-up`;
+  if (seconds !== undefined) return `${seconds} s per side and level ${split}`;
+  if (requests !== undefined) return `${formatCount(requests)} requests per side and level ${split}`;
   return 'no budget recorded';
 }
 
@@ -107,7 +112,7 @@ function verdictSection(verdict: Verdict): string[] {
   ];
 }
 
-function sideRow(level: LevelResult, side: SideResult, overhead: Overhead | undefined): string[] {
+function sideRow(level: LevelResult, side: SideResult, overhead: Overhead | undefined, docsPerRequest: number): string[] {
   const reuse = side.pool === undefined ? DASH : formatFraction(side.pool.reuseRate);
   return [
     String(level.concurrency),
@@ -115,6 +120,9 @@ function sideRow(level: LevelResult, side: SideResult, overhead: Overhead | unde
     formatCount(side.requests),
     formatCount(side.errors),
     formatRps(side.throughput),
+    ...(docsPerRequest > 1 ? [formatRps(side.throughput * docsPerRequest)] : []),
+    formatMicros(side.cpuUsPerRequest.hop),
+    formatMicros(side.cpuUsPerRequest.upstream),
     formatMs(side.latency.p50),
     formatMs(side.latency.p90),
     formatMs(side.latency.p99),
@@ -126,21 +134,84 @@ function sideRow(level: LevelResult, side: SideResult, overhead: Overhead | unde
   ];
 }
 
+/** A level's sides in round order, each with its overhead over direct. */
+function levelSides(l: LevelResult): [SideResult, Overhead | undefined][] {
+  const of: Record<string, [SideResult | undefined, Overhead | undefined]> = {
+    direct: [l.direct, undefined],
+    proxy: [l.proxy, l.overhead],
+    peer: [l.peer, l.peerOverhead],
+    floor: [l.floor, l.floorOverhead],
+  };
+  return SIDE_ORDER.flatMap((s) => {
+    const [side, overhead] = of[s];
+    return side === undefined ? [] : [[side, overhead] as [SideResult, Overhead | undefined]];
+  });
+}
+
 function levelsSection(profile: Profile): string[] {
-  const header = ['concurrency', 'side', 'requests', 'errors', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'added p50 ms', 'added p99 ms', 'throughput ratio', 'pool reuse'];
-  const out = ['## Levels', '', 'Added latency and throughput ratio are relative to direct at the same level; latencies in ms.', ''];
+  const docs = profile.docsPerRequest;
+  const header = ['concurrency', 'side', 'requests', 'errors', 'req/s', ...(docs > 1 ? ['docs/s'] : []), 'hop CPU µs/req', 'upstream CPU µs/req', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'added p50 ms', 'added p99 ms', 'throughput ratio', 'pool reuse'];
+  const out = [
+    '## Levels',
+    '',
+    'Requests and latencies over all rounds; req/s and CPU per request (user + system from /proc: the side\'s own hop — osproxy with its workers, nginx, the floor — and the upstream behind it) are the median over the rounds. ' +
+      'Added latency and throughput ratio are relative to direct at the same level; latencies in ms.',
+    '',
+  ];
   for (const workers of [...new Set(profile.levels.map((l) => l.workers))].sort((a, b) => a - b)) {
     const rows = profile.levels
       .filter((l) => l.workers === workers)
       .sort((a, b) => a.concurrency - b.concurrency)
-      .flatMap((l) => [
-        sideRow(l, l.direct, undefined),
-        sideRow(l, l.proxy, l.overhead),
-        ...(l.peer !== undefined ? [sideRow(l, l.peer, l.peerOverhead)] : []),
-      ]);
+      .flatMap((l) => levelSides(l).map(([side, overhead]) => sideRow(l, side, overhead, docs)));
     out.push(`### ${plural(workers, 'proxy worker')}`, '', ...table(header, rows, ['r', 'l']));
   }
   return out;
+}
+
+const HOP_NOTE =
+  'The floor is a minimal node:http + undici forwarder doing one JSON round trip per response: what Node itself costs for the hop. ' +
+  'Ratios are osproxy ÷ the other hop, from the median rounds; CPU is each hop\'s own processes, without the upstream.';
+
+function hopCells(os: SideResult, other: SideResult | undefined, ratio: HopRatio | undefined): string[] {
+  if (other === undefined || ratio === undefined) return [DASH, DASH, DASH];
+  return [formatMicros(other.cpuUsPerRequest.hop), formatRatio(ratio.cpuPerRequest), formatRatio(ratio.throughput)];
+}
+
+function hopCostSection(profile: Profile): string[] {
+  const levels = profile.levels.filter((l) => l.floor !== undefined || l.peer !== undefined);
+  if (levels.length === 0) return [];
+  const withPeer = levels.some((l) => l.peer !== undefined);
+  const peerHeader = withPeer ? ['nginx CPU µs/req', 'CPU osproxy ÷ nginx', 'throughput osproxy ÷ nginx'] : [];
+  const header = ['workers', 'concurrency', 'osproxy CPU µs/req', 'floor CPU µs/req', 'CPU osproxy ÷ floor', 'throughput osproxy ÷ floor', ...peerHeader];
+  const rows = levels.map((l) => [
+    String(l.workers),
+    String(l.concurrency),
+    formatMicros(l.proxy.cpuUsPerRequest.hop),
+    ...hopCells(l.proxy, l.floor, l.versusFloor),
+    ...(withPeer ? hopCells(l.proxy, l.peer, l.versusPeer) : []),
+  ]);
+  return ['## Hop cost: osproxy against the floor and nginx', '', HOP_NOTE, '', ...table(header, rows, ['r', 'r'])];
+}
+
+/** The figure a round's table shows for a side: the hop's CPU, or the upstream's for direct. */
+const roundCpu = (side: SideResult, r: { cpuUsPerRequest: SideResult['cpuUsPerRequest'] }): string =>
+  formatMicros(side.side === 'direct' ? r.cpuUsPerRequest.upstream : r.cpuUsPerRequest.hop);
+
+function roundsSection(profile: Profile): string[] {
+  const level = profileLevel(profile);
+  if (level === undefined || profile.budget.rounds < 2) return [];
+  const sides = levelSides(level).map(([side]) => side);
+  const header = ['round', ...sides.flatMap((s) => [`${s.side} req/s`, `${s.side} CPU µs/req`])];
+  const rows = Array.from({ length: profile.budget.rounds }, (_, k) => [
+    String(k + 1),
+    ...sides.flatMap((s) => {
+      const r = s.rounds.find((x) => x.round === k + 1);
+      return r === undefined ? [DASH, DASH] : [formatRps(r.throughput), roundCpu(s, r)];
+    }),
+  ]);
+  rows.push(['median', ...sides.flatMap((s) => [formatRps(s.throughput), roundCpu(s, s)])]);
+  const note = `The sides ran in turn, round after round (${sides.map((s) => s.side).join(', ')}, …). CPU is each hop's own, the upstream's for direct.`;
+  return [`## Rounds at the profile level (${plural(level.workers, 'worker')} × concurrency ${level.concurrency})`, '', note, '', ...table(header, rows)];
 }
 
 function sweepSection(profile: Profile): string[] {
@@ -217,7 +288,7 @@ function peerSection(profile: Profile): string[] {
   ];
 }
 
-const CHART_TITLES: Record<string, string> = { latency: 'Latency at the profile level', sweep: 'Latency vs concurrency', throughput: 'Throughput' };
+const CHART_TITLES: Record<string, string> = { latency: 'Latency at the profile level', sweep: 'Latency vs concurrency', throughput: 'Throughput', cpu: 'CPU per request' };
 
 function chartsSection(charts: string[]): string[] {
   const pngs = charts.filter((c) => c.endsWith('.png'));
@@ -241,6 +312,8 @@ export function renderReport(profile: Profile, verdict: Verdict, charts: string[
     ...environmentLines(profile),
     ...verdictSection(verdict),
     ...levelsSection(profile),
+    ...hopCostSection(profile),
+    ...roundsSection(profile),
     ...sweepSection(profile),
     ...footprintSection(profile),
     ...cpuSection(profile),
@@ -251,24 +324,36 @@ export function renderReport(profile: Profile, verdict: Verdict, charts: string[
   return lines.join('\n') + '\n';
 }
 
-/** A few plain lines for the terminal: the profile level's overhead, reuse, idle RSS and the verdict. */
+/** One terminal line for osproxy against another hop: its CPU and throughput, and the ratios. */
+function hopLine(name: string, other: SideResult | undefined, ratio: HopRatio | undefined): string[] {
+  if (other === undefined || ratio === undefined) return [];
+  const figures = `${formatMicros(other.cpuUsPerRequest.hop)} µs/req, ${formatRps(other.throughput)} req/s`;
+  return [`${name.padEnd(15)} ${figures}: osproxy ÷ ${name} CPU ${formatRatio(ratio.cpuPerRequest)}, throughput ${formatRatio(ratio.throughput)}`];
+}
+
+function levelLines(profile: Profile, level: LevelResult): string[] {
+  const lines = [
+    `added latency   p50 ${formatMs(level.overhead.addedP50)} ms   p99 ${formatMs(level.overhead.addedP99)} ms`,
+    `throughput      ${formatRps(level.proxy.throughput)} req/s via proxy, ${formatRps(level.direct.throughput)} direct (${formatRatio(level.overhead.throughputRatio)})`,
+    `pool reuse      ${level.proxy.pool === undefined ? 'not measured' : formatFraction(level.proxy.pool.reuseRate)}`,
+  ];
+  if (level.peerOverhead !== undefined && profile.environment.peer !== null) {
+    lines.push(`peer (${profile.environment.peer})  added p50 ${formatMs(level.peerOverhead.addedP50)} ms   p99 ${formatMs(level.peerOverhead.addedP99)} ms   (${formatRatio(level.peerOverhead.throughputRatio)})`);
+  }
+  const upstream = `upstream ${formatMicros(level.proxy.cpuUsPerRequest.upstream)} µs (direct ${formatMicros(level.direct.cpuUsPerRequest.upstream)} µs)`;
+  lines.push(`CPU/request     osproxy ${formatMicros(level.proxy.cpuUsPerRequest.hop)} µs, ${upstream}`);
+  lines.push(...hopLine('floor', level.floor, level.versusFloor), ...hopLine('nginx', level.peer, level.versusPeer));
+  const errors = levelSides(level).reduce((n, [side]) => n + side.errors, 0);
+  if (errors > 0) lines.push(`errors          ${formatCount(errors)} at the profile level`);
+  return lines;
+}
+
+/** A few plain lines for the terminal: the profile level's overhead, reuse, CPU against the floor and nginx, idle RSS and the verdict. */
 export function summaryLines(profile: Profile, verdict: Verdict): string[] {
   const { workers, concurrency } = profile.profileLevel;
   const lines = [`${profile.workload}, ${formatBytes(profile.docSizeBytes)} docs, ${loopText(profile)}, ${plural(workers, 'worker')} × concurrency ${concurrency}`];
   const level = profileLevel(profile);
-  if (level === undefined) lines.push('profile level not measured');
-  else {
-    lines.push(
-      `added latency   p50 ${formatMs(level.overhead.addedP50)} ms   p99 ${formatMs(level.overhead.addedP99)} ms`,
-      `throughput      ${formatRps(level.proxy.throughput)} req/s via proxy, ${formatRps(level.direct.throughput)} direct (${formatRatio(level.overhead.throughputRatio)})`,
-      `pool reuse      ${level.proxy.pool === undefined ? 'not measured' : formatFraction(level.proxy.pool.reuseRate)}`,
-    );
-    if (level.peerOverhead !== undefined && profile.environment.peer !== null) {
-      lines.push(`peer (${profile.environment.peer})  added p50 ${formatMs(level.peerOverhead.addedP50)} ms   p99 ${formatMs(level.peerOverhead.addedP99)} ms   (${formatRatio(level.peerOverhead.throughputRatio)})`);
-    }
-    const errors = level.direct.errors + level.proxy.errors + (level.peer?.errors ?? 0);
-    if (errors > 0) lines.push(`errors          ${formatCount(errors)} at the profile level`);
-  }
+  lines.push(...(level === undefined ? ['profile level not measured'] : levelLines(profile, level)));
   const fp = profile.footprint.find((f) => f.workers === workers) ?? profile.footprint[0];
   lines.push(`idle RSS        ${fp === undefined || missing(fp.idleRssMib) ? 'not measured' : `${formatMib(fp.idleRssMib)} (${plural(fp.workers, 'worker')})`}`);
   const count = (p: boolean | null): number => verdict.findings.filter((f) => f.pass === p).length;

@@ -1,7 +1,8 @@
 /**
- * `osproxy bench`: starts (or takes) the upstream and the proxy, loads the corpus, measures every
- * worker count × concurrency level on each side, then writes the profile, the verdict, the report,
- * the samples and the charts into the output directory.
+ * `osproxy bench`: starts (or takes) the upstream, the floor forwarder, the nginx peer and the
+ * proxy, loads the corpus, measures every worker count × concurrency level on each side in
+ * interleaved rounds, then writes the profile, the verdict, the report, the samples and the
+ * charts into the output directory.
  */
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -14,8 +15,9 @@ import { startBenchProxy, type BenchProxy } from './bench-proxy.ts';
 import { checkParity, loadCorpus } from './bench-setup.ts';
 import { Corpus, corpusSize } from './corpus.ts';
 import { findCpuProfile, hotFunctions, readCpuProfile } from './cpu-profile.ts';
+import { startFloorProcess } from './floor-process.ts';
 import { judge, loadThresholds } from './judge.ts';
-import { measureWorkers, settledRssMib, type WorkersContext } from './measure-workers.ts';
+import { measureWorkers, settledRssMib, type HopPool, type WorkersContext } from './measure-workers.ts';
 import { startNginxPeer } from './nginx-peer.ts';
 import { writeOutputs } from './outputs.ts';
 import { spawnEngine } from './processes.ts';
@@ -36,13 +38,15 @@ export interface BenchRun {
 interface Upstream {
   url: string;
   kind: 'engine' | 'external';
+  /** The engine's process; an external upstream's CPU is not ours to read. */
+  pid?: number;
 }
 
 async function startUpstream(opts: BenchOptions, teardown: Teardown): Promise<Upstream> {
   if (opts.upstream !== undefined) return { url: opts.upstream, kind: 'external' };
   const engine = await spawnEngine();
   teardown.add(() => engine.stop());
-  return { url: engine.url, kind: 'engine' };
+  return { url: engine.url, kind: 'engine', pid: engine.pid };
 }
 
 function pool(url: string, connections: number, teardown: Teardown): Pool {
@@ -52,7 +56,7 @@ function pool(url: string, connections: number, teardown: Teardown): Pool {
 }
 
 function plannedRuns(opts: BenchOptions, sides: number): number {
-  const perSide = opts.warmupSeconds > 0 ? 2 : 1;
+  const perSide = opts.rounds + (opts.warmupSeconds > 0 ? 1 : 0);
   return opts.workers.length * (opts.concurrencies.length * sides * perSide + (opts.soakRequests > 0 ? 1 : 0));
 }
 
@@ -102,17 +106,21 @@ export async function runBench(opts: BenchOptions, teardown: Teardown): Promise<
   mkdirSync(opts.out, { recursive: true });
   const upstream = await startUpstream(opts, teardown);
   const peer = opts.peer === undefined ? undefined : await startNginxPeer(upstream.url, teardown);
-  const peerUrl = peer !== undefined && 'url' in peer ? peer.url : undefined;
-  const progress: BenchProgress = createProgress(opts.progress, plannedRuns(opts, peerUrl === undefined ? 2 : 3));
+  const floor = await startFloorProcess(upstream.url, teardown);
+  const maxConnections = Math.max(...opts.concurrencies);
+  const hop = (url: string, pid: number): HopPool => ({ pool: pool(url, maxConnections, teardown), pid });
+  const peerPool = peer !== undefined && 'url' in peer ? hop(peer.url, peer.pid) : undefined;
+  const progress: BenchProgress = createProgress(opts.progress, plannedRuns(opts, peerPool === undefined ? 3 : 4));
   teardown.add(() => progress.stop());
   const samples = new SamplesCsv(join(opts.out, 'samples.csv'));
   const corpus = new Corpus(corpusSize(opts.docSize), opts.docSize);
-  const maxConnections = Math.max(...opts.concurrencies);
   const ctx: WorkersContext = {
     opts,
     workload: buildWorkload(opts.workload, corpus, opts.bulkBatch),
     direct: pool(upstream.url, maxConnections, teardown),
-    peer: peerUrl === undefined ? undefined : pool(peerUrl, maxConnections, teardown),
+    peer: peerPool,
+    floor: hop(floor.url, floor.pid),
+    upstreamPid: upstream.pid,
     progress,
     samples,
     signal: teardown.signal,
@@ -121,7 +129,7 @@ export async function runBench(opts: BenchOptions, teardown: Teardown): Promise<
   await samples.close();
   progress.stop();
   const profile: Profile = {
-    version: 1,
+    version: 2,
     startedAt: started.toISOString(),
     durationSeconds: (Date.now() - started.getTime()) / 1000,
     environment: {
@@ -136,10 +144,11 @@ export async function runBench(opts: BenchOptions, teardown: Teardown): Promise<
     },
     workload: opts.workload,
     docSizeBytes: opts.docSize,
+    docsPerRequest: opts.workload === 'bulk' ? opts.bulkBatch : 1,
     corpusDocs: corpus.docs,
     mode: opts.rate === undefined ? 'closed' : 'open',
     ...(opts.rate === undefined ? {} : { rate: opts.rate }),
-    budget: { seconds: opts.durationSeconds, requests: opts.requests },
+    budget: { seconds: opts.durationSeconds, requests: opts.requests, rounds: opts.rounds },
     levels: measured.levels,
     profileLevel: { workers: opts.workers[0], concurrency: opts.profileConcurrency },
     sweeps: sweepSummaries(measured.levels),

@@ -1,14 +1,14 @@
 /**
  * `samples.csv`: one row per measured request, fixed columns, appended run by run:
- * workload,mode,workers,concurrency,side,seq,intended_ms,latency_ms,status
- * (`intended_ms` from the start of that run; status 0 = no HTTP response).
+ * workload,mode,workers,concurrency,side,round,seq,intended_ms,latency_ms,status
+ * (`round` 1-based, `seq` and `intended_ms` from the start of that round; status 0 = no HTTP response).
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Samples } from './run-recorder.ts';
 import type { Side } from './profile.ts';
 
-export const SAMPLE_COLUMNS = ['workload', 'mode', 'workers', 'concurrency', 'side', 'seq', 'intended_ms', 'latency_ms', 'status'] as const;
+export const SAMPLE_COLUMNS = ['workload', 'mode', 'workers', 'concurrency', 'side', 'round', 'seq', 'intended_ms', 'latency_ms', 'status'] as const;
 
 export interface RunLabel {
   workload: string;
@@ -16,6 +16,7 @@ export interface RunLabel {
   workers: number;
   concurrency: number;
   side: Side;
+  round: number;
 }
 
 export class SamplesCsv {
@@ -28,7 +29,7 @@ export class SamplesCsv {
 
   /** Appends one run's samples; resolves once the chunk is buffered below the stream's high-water mark. */
   async append(label: RunLabel, samples: Samples): Promise<void> {
-    const prefix = `${label.workload},${label.mode},${label.workers},${label.concurrency},${label.side},`;
+    const prefix = `${label.workload},${label.mode},${label.workers},${label.concurrency},${label.side},${label.round},`;
     const rows: string[] = [];
     for (let k = 0; k < samples.latencyMs.length; k++) {
       rows.push(`${prefix}${k},${samples.intendedMs[k].toFixed(3)},${samples.latencyMs[k].toFixed(3)},${samples.status[k]}\n`);

@@ -1,62 +1,8 @@
+/** The `serve` command for the whole CLI (program.ts); the work is in serve-run.ts. */
 import { Command } from 'commander';
-import type { OsproxyConfig } from '../config/schema.ts';
-import { ConfigError, loadConfig, type FlagLayer } from '../config/load.ts';
-import { startProxy, type RunningProxy } from '../server/proxy-server.ts';
-import { isProxyWorker, runPrimary, runWorker } from '../server/workers.ts';
-import { reloadOnSighup } from '../server/reconfigure.ts';
+import { serve, type ServeOptions } from './serve-run.ts';
 
-/** Stops on SIGTERM/SIGINT: stop accepting, drain in-flight requests (bounded), exit. */
-export function stopOnSignals(stop: () => Promise<void>): void {
-  let stopping = false;
-  const onSignal = (): void => {
-    if (stopping) process.exit(1);
-    stopping = true;
-    stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-}
-
-/** `--workers N`: a whole number ≥ 1, else a usage error (exit 2). */
-export function parseWorkers(value: string | undefined): number {
-  if (value === undefined) return 1;
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) {
-    throw new ConfigError(`--workers must be a whole number ≥ 1 (got "${value}")`);
-  }
-  return n;
-}
-
-/**
- * A process that cannot start says why in one line and exits 2 — a configuration that cannot run
- * here (bad key, unreadable file, port in use) or anything else that failed before it listened;
- * the stack only with OSPROXY_LOG_LEVEL=debug.
- */
-export function exitOnStartupFailure(e: unknown, prefix = ''): never {
-  if (e instanceof ConfigError) {
-    console.error(prefix + (e.message.startsWith('config: ') ? e.message : `config: ${e.message}`));
-  } else {
-    console.error(`${prefix}osproxy: cannot start: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
-    if (/^(debug|trace)$/.test(process.env.OSPROXY_LOG_LEVEL ?? '') && e instanceof Error) console.error(e.stack);
-  }
-  process.exit(2);
-}
-
-interface ServeOptions extends FlagLayer {
-  config?: string;
-  workers?: string;
-}
-
-/** The single-process proxy (`--workers 1`, the default); SIGHUP re-reads the configuration. */
-async function serveOne(config: OsproxyConfig, reload: () => OsproxyConfig): Promise<void> {
-  const proxy: RunningProxy = await startProxy(config);
-  console.log(JSON.stringify({ osproxy: proxy.urls }));
-  stopOnSignals(() => proxy.close());
-  reloadOnSighup(proxy, reload);
-}
+export { exitOnStartupFailure, parseWorkers, stopOnSignals } from './serve-run.ts';
 
 /** `osproxy serve --config osproxy.yaml` (file < OSPROXY_* env < flags). */
 export function serveCommand(): Command {
@@ -67,18 +13,5 @@ export function serveCommand(): Command {
     .option('--upstream <url>', 'URL of the default cluster (overrides the config)')
     .option('--log-level <level>', 'log level')
     .option('--workers <n>', 'worker processes sharing the listeners (node:cluster); 1 = a single process', '1')
-    .action(async (opts: ServeOptions) => {
-      // A cluster worker re-runs this command line: the primary validated it already.
-      const worker = isProxyWorker();
-      try {
-        const workers = parseWorkers(opts.workers);
-        const reload = (): OsproxyConfig => loadConfig({ file: opts.config, env: process.env, flags: opts });
-        const config = reload();
-        if (worker) await runWorker(config, reload);
-        else if (workers === 1) await serveOne(config, reload);
-        else runPrimary(workers);
-      } catch (e) {
-        exitOnStartupFailure(e, worker ? `osproxy worker ${process.pid}: ` : '');
-      }
-    });
+    .action((opts: ServeOptions) => serve(opts));
 }

@@ -125,6 +125,13 @@ export const MigrationDocSchema = z.object({
   source_removed: z.boolean().default(false),
   /** Sources of earlier moves still to be removed when this one started (removed when due, unless kept). */
   leftovers: z.array(z.object({ location: LocationSchema, due: z.number().int(), kept: z.boolean().default(false) })).default([]),
+  /**
+   * Ids whose target copy carries a version of the target's own (written over a newer version or
+   * a delete's tombstone): equal versions prove nothing for them, so every diff compares their
+   * content. `overwritten_all`: too many to list, every diff is deep.
+   */
+  overwritten: z.array(z.string()).default([]),
+  overwritten_all: z.boolean().default(false),
   error: z.string().optional(),
 });
 export type MigrationDoc = z.infer<typeof MigrationDocSchema>;

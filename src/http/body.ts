@@ -40,23 +40,46 @@ function overloaded(): OsproxyError {
 /**
  * Buffers a request body up to `max` bytes, charging the in-flight budget as it grows.
  * Returns the body and a release function that must be called once the request is done.
+ * Read with 'data' events (an async iterator costs a promise and a generator step per chunk).
  */
-export async function readBody(req: IncomingMessage, max: number, budget: InflightBudget): Promise<{ body: Buffer; release: () => void }> {
+export function readBody(req: IncomingMessage, max: number, budget: InflightBudget): Promise<{ body: Buffer; release: () => void }> {
   const declared = Number(req.headers['content-length'] ?? NaN);
-  if (Number.isFinite(declared) && declared > max) throw tooLarge(max);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  const release = (): void => budget.give(size);
-  try {
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      if (size + chunk.length > max) throw tooLarge(max);
-      if (!budget.take(chunk.length)) throw overloaded();
+  if (Number.isFinite(declared) && declared > max) return Promise.reject(tooLarge(max));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const release = (): void => budget.give(size);
+    const cleanup = (): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+    };
+    const fail = (e: Error): void => {
+      cleanup();
+      release();
+      size = 0;
+      // The rest of a refused body is read and dropped, so the refusal reaches the client (closing
+      // a socket with unread bytes would reset it first); the reply closes the connection.
+      req.resume();
+      reject(e);
+    };
+    const onData = (chunk: Buffer): void => {
+      if (size + chunk.length > max) return fail(tooLarge(max));
+      if (!budget.take(chunk.length)) return fail(overloaded());
       size += chunk.length;
       chunks.push(chunk);
-    }
-  } catch (e) {
-    release();
-    throw e;
-  }
-  return { body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size), release };
+    };
+    const onEnd = (): void => {
+      cleanup();
+      resolve({ body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size), release });
+    };
+    const onError = (e: Error): void => fail(e);
+    // The client went away before the body ended.
+    const onClose = (): void => fail(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
 }

@@ -23,6 +23,10 @@ const rules: Rule[] = ENDPOINT_NAMES.flatMap((name) => {
   return spec.routes.map(([methods, pattern]) => ({ methods, segments: pattern.split('/').filter((s) => s !== ''), spec }));
 });
 
+/** The same routes by method (still in table order), so a request scans only its method's. */
+const rulesByMethod = new Map<string, Rule[]>();
+for (const rule of rules) for (const m of rule.methods) rulesByMethod.set(m, [...(rulesByMethod.get(m) ?? []), rule]);
+
 function decode(seg: string): string | undefined {
   try {
     return decodeURIComponent(seg);
@@ -33,15 +37,16 @@ function decode(seg: string): string | undefined {
 
 const PARAMS: Record<string, 'index' | 'id' | 'metric'> = { '{index}': 'index', '{id}': 'id', '{metric}': 'metric' };
 
-function matchRule(rule: Rule, segs: string[]): { index?: string; id?: string; metric?: string } | undefined {
+/** Matches the path's raw segments (`decoded` alongside) against a rule. */
+function matchRule(rule: Rule, segs: string[], decoded: string[]): { index?: string; id?: string; metric?: string } | undefined {
   if (rule.segments.length !== segs.length) return undefined;
   const out: { index?: string; id?: string; metric?: string } = {};
   for (let i = 0; i < segs.length; i++) {
     const p = rule.segments[i];
     const param = PARAMS[p];
     if (param !== undefined) {
-      const value = decode(segs[i]);
-      if (value === undefined || value === '') return undefined;
+      const value = decoded[i];
+      if (value === '') return undefined;
       if (param === 'index' && value.startsWith('_') && value !== '_all') return undefined;
       out[param] = value;
     } else if (p !== segs[i]) return undefined;
@@ -65,12 +70,14 @@ export const WHERE_LISTED = 'the endpoints it serves are listed in the osproxy R
 /** Classifies a tenant request, or answers 400 `unsupported_endpoint` naming what was asked for. */
 export function classify(method: string, pathname: string): Classified {
   const segs = pathname.split('/').filter((s) => s !== '');
-  if (segs.some((s) => decode(s) === undefined)) {
-    throw illegalArgument('invalid_path', 'the request path is not valid percent-encoded UTF-8');
+  const decoded: string[] = [];
+  for (const s of segs) {
+    const d = s.includes('%') ? decode(s) : s;
+    if (d === undefined) throw illegalArgument('invalid_path', 'the request path is not valid percent-encoded UTF-8');
+    decoded.push(d);
   }
-  for (const rule of rules) {
-    if (!rule.methods.includes(method)) continue;
-    const m = matchRule(rule, segs);
+  for (const rule of rulesByMethod.get(method) ?? []) {
+    const m = matchRule(rule, segs, decoded);
     if (m !== undefined) return { spec: rule.spec, ...m };
   }
   throw unsupportedEndpoint(method, pathname);

@@ -9,18 +9,22 @@ import { errorBody, type OsproxyError } from './errors.ts';
 export interface Reply {
   status: number;
   headers: Record<string, string>;
-  /** A buffer is sent with its content-length; a stream is piped (chunked) with backpressure. */
-  body?: Buffer | Readable;
+  /**
+   * A buffer or a string (UTF-8) is sent with its content-length; a stream is piped (chunked)
+   * with backpressure. A JSON answer stays a string: Node then writes the head and the body in
+   * one string write, where a Buffer costs an encode into it first and a second chunk (writev).
+   */
+  body?: Buffer | string | Readable;
 }
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=UTF-8';
 
 export function jsonReply(status: number, body: unknown, headers: Record<string, string> = {}): Reply {
-  return { status, headers: { ...headers, 'content-type': JSON_CONTENT_TYPE }, body: Buffer.from(JSON.stringify(body)) };
+  return { status, headers: { ...headers, 'content-type': JSON_CONTENT_TYPE }, body: JSON.stringify(body) };
 }
 
 export function textReply(status: number, text: string, contentType = 'text/plain; charset=UTF-8'): Reply {
-  return { status, headers: { 'content-type': contentType }, body: Buffer.from(text) };
+  return { status, headers: { 'content-type': contentType }, body: text };
 }
 
 /** A streamed answer (search hits, bulk items, passthrough). */

@@ -32,6 +32,8 @@ interface Prepared {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const PROGRESS_EVERY_MS = 1_000;
+/** Ids recorded as overwritten at most; beyond, every diff of the migration is deep. */
+const MAX_OVERWRITTEN = 10_000;
 
 export class MigrationDriver {
   private lastProgress = 0;
@@ -119,8 +121,33 @@ export class MigrationDriver {
     if (m.requested === 'cancel') throw new CancelRequested();
   }
 
+  /**
+   * Before anything is copied the target holds nothing of this index: an older copy there (the
+   * source of an earlier move, kept or not yet removed) could hold a document at the very version
+   * the source has now with other content, which no diff by version would see. A copy that is
+   * still read by a cursor is waited for.
+   */
+  private async clearTarget(doc: MigrationDoc): Promise<MigrationDoc | undefined> {
+    const m = await this.withHome(doc);
+    const index = await indexDoc(this.env, m);
+    const { source, target } = sidesOf(this.env, m, { source: index?.mapping as Json | undefined, target: {} });
+    if (source.target.cluster === target.target.cluster && source.target.physicalIndex === target.target.physicalIndex && !target.shared) {
+      throw new MigrationStepError('the target is the source’s own index');
+    }
+    const there = m.leftovers.filter((l) => atTarget(m, l.location));
+    if (there.length > 0 && cursorsOpenOn(this.env, m.tenant, m.index, target)) {
+      await this.update((d) => ({ ...d, error: 'waiting for readers of an older copy at the target to finish (their scroll or PIT keep-alive)' }));
+      return undefined;
+    }
+    // A shared target shares its physical index with the source only in another home; the query is the tenant's index.
+    if (!(target.shared && source.shared && source.target.physicalIndex === target.target.physicalIndex)) await target.destroy();
+    return this.update((d) => ({ ...d, error: undefined, leftovers: d.leftovers.filter((l) => !atTarget(d, l.location)) }));
+  }
+
   private async copy(doc: MigrationDoc): Promise<StepOutcome> {
-    const { m, source, target } = await this.prepare(doc);
+    const cleared = await this.clearTarget(doc);
+    if (cleared === undefined) return 'idle';
+    const { m, source, target } = await this.prepare(cleared);
     const total = await source.count();
     await this.update((d) => ({ ...d, total, copied: 0, error: undefined }));
     const copied = await copyAll(source, target, { maxDocsPerSecond: m.max_docs_per_second, onProgress: (c) => this.progress(c) });
@@ -135,7 +162,7 @@ export class MigrationDriver {
 
   private async catchUp(doc: MigrationDoc): Promise<StepOutcome> {
     const { m, source, target } = await this.prepare(doc);
-    const diff = summary(await reconcile(source, target));
+    const diff = await this.pass(m, source, target);
     // Caught up when little differs, or when a pass no longer shrinks the difference: what is left
     // is what the writers change during one pass, and only the fenced final pass can fix that.
     const before = m.diff === undefined ? undefined : differences(m.diff);
@@ -151,7 +178,7 @@ export class MigrationDriver {
     }
     await sleep(1_000);
     const { source, target } = await this.prepare(m);
-    const diff = summary(await reconcile(source, target));
+    const diff = await this.pass(m, source, target);
     await this.update((d) => ({ ...d, diff }));
     return 'again';
   }
@@ -169,12 +196,26 @@ export class MigrationDriver {
     const { source, target } = await this.prepare(m);
     // Writes are fenced and drained: passes until one finds nothing to fix make the target exact.
     let diff: Diff;
-    do diff = summary(await reconcile(source, target));
+    do diff = await this.pass(m, source, target);
     while (differences(diff) > 0);
     // The flip is the point of no return: a cancel asked for until here is honoured.
     await this.unlessCancelled();
     await flipPlacement(this.env, m, target.logical === undefined ? undefined : asJson(mappingJson(target.logical)));
     return this.complete(m, diff);
+  }
+
+  /** One reconcile pass; the ids it had to overwrite are recorded, so later diffs compare their content. */
+  private async pass(m: MigrationDoc, source: MigrationSide, target: MigrationSide): Promise<Diff> {
+    const current = await this.update(() => undefined);
+    const result = await reconcile(source, target, current.overwritten_all, new Set(current.overwritten));
+    if (result.overwrittenIds.length > 0) {
+      await this.update((d) => {
+        const ids = [...new Set([...d.overwritten, ...result.overwrittenIds])];
+        return ids.length > MAX_OVERWRITTEN ? { ...d, overwritten: [], overwritten_all: true } : { ...d, overwritten: ids };
+      });
+      this.env.log.info({ migration: this.key, ids: result.overwrittenIds.length }, 'target copies written over newer versions or tombstones: their content is compared from now on');
+    }
+    return summary(result);
   }
 
   /** Stops the step when an operator asked to cancel (also proves the lease is still this driver's). */
@@ -215,10 +256,8 @@ export class MigrationDriver {
         done.push(l);
         continue;
       }
-      if (JSON.stringify(m.to.placement) === JSON.stringify(l.location.placement) && m.to.home === l.location.home) {
-        done.push(l);
-        continue;
-      }
+      // At this move's target: cleared before its copy (see clearTarget), never here.
+      if (atTarget(m, l.location)) continue;
       const { source } = sidesOf(this.env, { ...m, from: l.location }, { source: index?.mapping as Json | undefined });
       // Still read by a cursor: kept for a later pass; the move itself goes on meanwhile.
       if (cursorsOpenOn(this.env, m.tenant, m.index, source)) continue;
@@ -246,6 +285,12 @@ export class MigrationDriver {
     this.env.log.info({ migration: this.key }, 'migration cancelled: the index stays where it was, the target copy is removed');
     return 'idle';
   }
+}
+
+/** Whether a location is where this migration copies to (a shared target's home is known once chosen). */
+function atTarget(m: MigrationDoc, loc: MigrationDoc['from']): boolean {
+  if (JSON.stringify(m.to.placement) !== JSON.stringify(loc.placement)) return false;
+  return m.to.placement.kind !== 'shared' || m.to.home === undefined || m.to.home === loc.home;
 }
 
 function sameLocation(index: IndexDoc, loc: MigrationDoc['from']): boolean {

@@ -56,11 +56,14 @@ function samePlacement(tenant: string, e: IndexDoc, to: PlacementConfig): boolea
 
 const sameLocation = (a: Location, b: Location): boolean => JSON.stringify(a.placement) === JSON.stringify(b.placement) && a.home === b.home;
 
-/** What a new move inherits to remove: the last move's source (unless removed, or the new move's target) and its leftovers. */
+/**
+ * What a new move inherits to remove: the last move's source (unless removed) and its leftovers.
+ * One at the new move's target is cleared before the copy (the driver waits for its readers).
+ */
 function leftoversOf(last: MigrationDoc | undefined, next: MigrationDoc, graceMs: number): MigrationDoc['leftovers'] {
   if (last === undefined) return [];
-  const out = last.leftovers.filter((l) => !sameLocation(l.location, next.to));
-  if (last.state === 'complete' && !last.source_removed && !sameLocation(last.from, next.to)) {
+  const out = last.leftovers.filter((l) => !sameLocation(l.location, next.from));
+  if (last.state === 'complete' && !last.source_removed && !sameLocation(last.from, next.from)) {
     out.push({ location: last.from, due: (last.completed_at ?? 0) + graceMs, kept: last.keep_source });
   }
   return out;
@@ -102,7 +105,7 @@ export class MigrationAdmin {
     const doc: MigrationDoc = {
       tenant: req.tenant, index: req.index, id: randomBytes(6).toString('hex'), from: locationOf(e),
       to: { placement: req.to, layout: req.to.kind === 'shared' ? 1 : 0 }, state: 'copying', auto_cutover: req.auto_cutover,
-      keep_source: req.keep_source, max_docs_per_second: req.max_docs_per_second, copied: 0, total: 0, created_at: now, updated_at: now, source_removed: false, leftovers: [],
+      keep_source: req.keep_source, max_docs_per_second: req.max_docs_per_second, copied: 0, total: 0, created_at: now, updated_at: now, source_removed: false, leftovers: [], overwritten: [], overwritten_all: false,
     };
     await this.checkSharedFit(doc, e);
     await this.create(doc);
@@ -166,7 +169,7 @@ export class MigrationAdmin {
     const now = Date.now();
     const back: MigrationDoc = {
       tenant, index, id: randomBytes(6).toString('hex'), from: locationOf(e), to: { placement: last.from.placement, layout: last.from.placement.kind === 'shared' ? 1 : 0 },
-      state: 'copying', auto_cutover: opts.auto_cutover, keep_source: opts.keep_source, copied: 0, total: 0, created_at: now, updated_at: now, source_removed: false, leftovers: [],
+      state: 'copying', auto_cutover: opts.auto_cutover, keep_source: opts.keep_source, copied: 0, total: 0, created_at: now, updated_at: now, source_removed: false, leftovers: [], overwritten: [], overwritten_all: false,
     };
     await this.checkSharedFit(back, e);
     await this.create(back);
@@ -179,7 +182,7 @@ export class MigrationAdmin {
     const e = await this.entry(tenant, index);
     if (m.to.placement.kind === 'shared' && m.to.home === undefined) throw conflict('migration_not_started', 'the target is not created yet; verify again in a moment');
     const { source, target } = sidesOf(this.env, m, { source: e.mapping as Json | undefined, target: e.mapping as Json | undefined });
-    const { missingIds: _m, staleIds: _s, extraIds: _e, changedIds: _c, ...diff } = await diffSides(source, target, deep);
+    const { missingIds: _m, staleIds: _s, extraIds: _e, changedIds: _c, ...diff } = await diffSides(source, target, deep || m.overwritten_all, new Set(m.overwritten));
     return updateMigration(this.env, migrationKey(tenant, index), undefined, (d) => ({ ...d, diff }));
   }
 }

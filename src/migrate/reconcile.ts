@@ -65,9 +65,15 @@ export interface DiffResult extends Diff {
   changedIds: string[];
 }
 
-/** Compares both sides: counts, ids, versions; `deep` also compares source hashes. */
-export async function diffSides(source: MigrationSide, target: MigrationSide, deep = false): Promise<DiffResult> {
-  const [s, t] = [await versions(source), await versions(target)];
+/** A reconcile pass: the diff it acted on, and the ids it had to write with the target's own versions. */
+export interface ReconcileResult extends DiffResult {
+  overwrittenIds: string[];
+}
+
+/** Compares both sides: counts, ids, versions; `deep` also compares source hashes (always for `suspect` ids). */
+export async function diffSides(source: MigrationSide, target: MigrationSide, deep = false, suspect: ReadonlySet<string> = new Set()): Promise<DiffResult> {
+  // Both sides at once: under the cutover's fence this scan is the write pause.
+  const [s, t] = await Promise.all([versions(source), versions(target)]);
   const missingIds: string[] = [];
   const staleIds: string[] = [];
   const same: string[] = [];
@@ -83,10 +89,10 @@ export async function diffSides(source: MigrationSide, target: MigrationSide, de
   // restart once a delete's tombstone is gone). Equal sources are the same document.
   staleIds.push(...(await changedSources(source, target, ahead)));
   const extraIds = [...t.keys()].filter((id) => !s.has(id));
-  const changedIds = deep ? await changedSources(source, target, same) : [];
+  const changedIds = await changedSources(source, target, deep ? same : same.filter((id) => suspect.has(id)));
   return {
     source: s.size, target: t.size, missing: missingIds.length, stale: staleIds.length, extra: extraIds.length,
-    ...(deep ? { changed: changedIds.length } : {}), at: Date.now(), missingIds, staleIds, extraIds, changedIds,
+    ...(deep || changedIds.length > 0 ? { changed: changedIds.length } : {}), at: Date.now(), missingIds, staleIds, extraIds, changedIds,
   };
 }
 
@@ -94,7 +100,7 @@ async function changedSources(source: MigrationSide, target: MigrationSide, ids:
   const out: string[] = [];
   for (let i = 0; i < ids.length; i += FETCH_BATCH) {
     const batch = ids.slice(i, i + FETCH_BATCH);
-    const [a, b] = [await source.fetch(batch), await target.fetch(batch)];
+    const [a, b] = await Promise.all([source.fetch(batch), target.fetch(batch)]);
     const hashes = new Map(b.map((d) => [d.id, sourceHash(d)]));
     for (const d of a) if (hashes.get(d.id) !== sourceHash(d)) out.push(d.id);
   }
@@ -112,15 +118,20 @@ export function differences(d: Diff): number {
  * is deleted first), extras are deleted. Returns the diff it acted on. Not throttled: a catch-up
  * paced below the index's write rate would never converge.
  */
-export async function reconcile(source: MigrationSide, target: MigrationSide, deep = false): Promise<DiffResult> {
-  const diff = await diffSides(source, target, deep);
+export async function reconcile(source: MigrationSide, target: MigrationSide, deep = false, suspect: ReadonlySet<string> = new Set()): Promise<ReconcileResult> {
+  const diff = await diffSides(source, target, deep, suspect);
   const again = [...diff.missingIds, ...diff.staleIds, ...diff.changedIds];
+  const overwrittenIds: string[] = [];
   for (let i = 0; i < again.length; i += FETCH_BATCH) {
     const docs = await source.fetch(again.slice(i, i + FETCH_BATCH));
-    const refused = await target.write(docs);
-    // External versions only move forward: what the target holds as newer is overwritten.
-    if (refused.length > 0) await target.overwrite(docs.filter((d) => refused.includes(d.id)));
+    const refused = new Set(await target.write(docs));
+    // External versions only move forward: what the target holds as newer (or a newer delete's
+    // tombstone) is overwritten, and that copy's version is then the target's own.
+    if (refused.size > 0) {
+      await target.overwrite(docs.filter((d) => refused.has(d.id)));
+      overwrittenIds.push(...refused);
+    }
   }
   for (let i = 0; i < diff.extraIds.length; i += FETCH_BATCH) await target.remove(diff.extraIds.slice(i, i + FETCH_BATCH));
-  return diff;
+  return { ...diff, overwrittenIds };
 }

@@ -143,13 +143,14 @@ export class MigrationSide {
   }
 
   /**
-   * Writes documents with their source `_version` as an external version, so a re-copy never
-   * overwrites newer data; the ids whose copy here is as new or newer are returned.
+   * Writes documents with their source `_version` as an external version (`external_gte`: a
+   * copy at the version of a tombstone left here by a cleanup still lands), so a re-copy never
+   * overwrites newer data; the ids whose copy here is newer are returned.
    */
   async write(docs: readonly SideDoc[]): Promise<string[]> {
     if (docs.length === 0) return [];
     await this.learnFields(docs);
-    const lines = docs.flatMap((d) => [JSON.stringify({ index: { ...this.actionMeta(d.id), version: d.version, version_type: 'external' } }), JSON.stringify(this.physical(d))]);
+    const lines = docs.flatMap((d) => [JSON.stringify({ index: { ...this.actionMeta(d.id), version: d.version, version_type: 'external_gte' } }), JSON.stringify(this.physical(d))]);
     const items = await this.bulk(lines, 'copying documents');
     return items.flatMap((item, i) => (item.status === 409 ? [docs[i].id] : []));
   }

@@ -1,5 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
-import { AggregatorRegistry, type Registry } from 'prom-client';
+import { aggregatorRegistry, type Registry } from '../core/prom-parts.ts';
 import { unavailable as unavailableError, type OsproxyError } from '../http/errors.ts';
 import type { ProxyMetrics } from './metrics.ts';
 
@@ -84,7 +84,7 @@ function gather(id: number, workers: Worker[], collections: Map<number, (from: W
     });
     if (workers.length === 0) return done(new Error('no worker is running'));
     for (const w of workers) send(w, { type: COLLECT, id });
-  }).then((all) => AggregatorRegistry.aggregate(all).metrics());
+  }).then((all) => aggregatorRegistry().aggregate(all).metrics());
 }
 
 function unavailable(detail: string): OsproxyError {

@@ -17,25 +17,43 @@ export interface ExplainRecord {
   error?: { code: string; reason: string; remediation?: string };
 }
 
-/** A bounded ring of recent explain records, served by `/_osproxy/explain/{request_id}`. */
+/** What a request fills in as it goes; the ring adds `at` when the record is asked for. */
+export type ExplainDraft = Omit<ExplainRecord, 'at'>;
+
+/**
+ * A bounded ring of recent explain records, served by `/_osproxy/explain/{request_id}`. Every
+ * request adds one and almost none is ever read, so adding costs a slot write: no index (a read
+ * scans the ring, newest first) and no timestamp formatting (done when a record is read).
+ */
 export class ExplainRing {
-  private readonly ring: (ExplainRecord | undefined)[];
-  private readonly byId = new Map<string, ExplainRecord>();
+  private readonly drafts: (ExplainDraft | undefined)[];
+  private readonly startedMs: Float64Array;
   private next = 0;
 
   constructor(size = 1024) {
-    this.ring = new Array<ExplainRecord | undefined>(size);
+    this.drafts = new Array<ExplainDraft | undefined>(size);
+    this.startedMs = new Float64Array(size);
   }
 
-  add(rec: ExplainRecord): void {
-    const old = this.ring[this.next];
-    if (old !== undefined) this.byId.delete(old.request_id);
-    this.ring[this.next] = rec;
-    this.byId.set(rec.request_id, rec);
-    this.next = (this.next + 1) % this.ring.length;
+  /** `atMs`: when the request arrived (ms since the epoch). */
+  add(rec: ExplainDraft, atMs: number): void {
+    this.drafts[this.next] = rec;
+    this.startedMs[this.next] = atMs;
+    this.next = (this.next + 1) % this.drafts.length;
   }
 
+  /** The newest record with that request id (a client may send the same x-request-id twice). */
   get(id: string): ExplainRecord | undefined {
-    return this.byId.get(id);
+    const n = this.drafts.length;
+    for (let k = 1; k <= n; k++) {
+      const slot = (this.next - k + n) % n;
+      const d = this.drafts[slot];
+      if (d === undefined) return undefined;
+      if (d.request_id === id) {
+        const { request_id, ...rest } = d;
+        return { request_id, at: new Date(this.startedMs[slot]).toISOString(), ...rest };
+      }
+    }
+    return undefined;
   }
 }

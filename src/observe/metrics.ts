@@ -1,29 +1,22 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from '../core/prom-parts.ts';
+import { PlainGauge } from '../core/plain-metrics.ts';
 import type { UpstreamCluster } from '../upstream/cluster.ts';
-
-const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+import { RequestMetrics } from './request-metrics.ts';
 
 /** The proxy's Prometheus metrics (SPEC §6), on a registry of its own (no global state). */
 export class ProxyMetrics {
   readonly registry = new Registry();
-  readonly requests: Counter<'endpoint' | 'status'>;
-  readonly proxySeconds: Histogram<'endpoint'>;
-  readonly upstreamSeconds: Histogram<'endpoint'>;
-  readonly bytesIn: Counter<'endpoint'>;
-  readonly bytesOut: Counter<'endpoint'>;
-  readonly inflight: Gauge;
+  /** Per-request series, bound per endpoint (request-metrics.ts): the hot path adds to numbers. */
+  readonly requests: RequestMetrics;
+  readonly inflight: PlainGauge;
   readonly rejections: Counter<'reason'>;
   /** Where `/_osproxy/metrics` gets its text: this registry, unless a cluster worker installs the aggregate. */
   private source: () => Promise<string> = () => this.registry.metrics();
 
   constructor(clusters: () => Iterable<UpstreamCluster>, inflightBytes: () => number) {
     const registers = [this.registry];
-    this.requests = new Counter({ name: 'osproxy_requests_total', help: 'Requests by endpoint and status', labelNames: ['endpoint', 'status'], registers });
-    this.proxySeconds = new Histogram({ name: 'osproxy_proxy_seconds', help: 'Time spent inside the proxy (total minus upstream)', labelNames: ['endpoint'], buckets: LATENCY_BUCKETS, registers });
-    this.upstreamSeconds = new Histogram({ name: 'osproxy_upstream_seconds', help: 'Time waiting for the upstream (until its response ended)', labelNames: ['endpoint'], buckets: LATENCY_BUCKETS, registers });
-    this.bytesIn = new Counter({ name: 'osproxy_bytes_in_total', help: 'Request body bytes read from clients', labelNames: ['endpoint'], registers });
-    this.bytesOut = new Counter({ name: 'osproxy_bytes_out_total', help: 'Response body bytes written to clients', labelNames: ['endpoint'], registers });
-    this.inflight = new Gauge({ name: 'osproxy_inflight_requests', help: 'Requests in flight', registers });
+    this.requests = new RequestMetrics(this.registry);
+    this.inflight = new PlainGauge('osproxy_inflight_requests', 'Requests in flight', this.registry);
     this.rejections = new Counter({ name: 'osproxy_rejections_total', help: 'Requests refused before reaching the upstream, by reason', labelNames: ['reason'], registers });
     new Gauge({
       name: 'osproxy_inflight_body_bytes',
@@ -52,9 +45,8 @@ export class ProxyMetrics {
     pool('osproxy_upstream_breaker_open', 'Circuit breaker state (0 closed, 1 half-open, 2 open)', (c) => ({ closed: 0, half_open: 1, open: 2 })[c.breaker.state], 'max');
   }
 
-  /** Snapshot age, and how much each kind of fleet store read returned (change reads must stay small). */
-  /** `osproxy_migrations{state}`: the fleet's migrations by state, from the control snapshot. */
-  watchMigrations(migrations: () => Iterable<{ doc: { state: string } }>): void {
+  /** `osproxy_migrations{state}`: the fleet's migrations by state (every state, 0 when none), from the control snapshot. */
+  watchMigrations(states: readonly string[], migrations: () => Iterable<{ doc: { state: string } }>): void {
     new Gauge({
       name: 'osproxy_migrations',
       help: 'Migrations of logical indexes in the fleet store, by state',
@@ -62,13 +54,14 @@ export class ProxyMetrics {
       registers: [this.registry],
       collect() {
         this.reset();
-        const counts = new Map<string, number>();
+        const counts = new Map<string, number>(states.map((state) => [state, 0]));
         for (const m of migrations()) counts.set(m.doc.state, (counts.get(m.doc.state) ?? 0) + 1);
         for (const [state, n] of counts) this.set({ state }, n);
       },
     });
   }
 
+  /** Snapshot age, and how much each kind of fleet store read returned (change reads must stay small). */
   watchControlSnapshot(ageSeconds: () => number, reads: { full: number; changes: number; fullDocs: number; changeDocs: number }): void {
     const registers = [this.registry];
     new Counter({

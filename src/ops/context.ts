@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Classified } from '../http/classify.ts';
 import type { Reply } from '../http/reply.ts';
-import type { ExplainRecord } from '../observe/explain.ts';
+import type { ExplainDraft } from '../observe/explain.ts';
 import type { RequestScope } from '../resolve/request-scope.ts';
 import type { Services } from './services.ts';
 
@@ -15,7 +15,7 @@ export interface OpContext {
   /** The tenant scope built by the resolve stage: tenant, roles, placements, targets, settings. */
   readonly scope: RequestScope;
   readonly services: Services;
-  readonly explain: ExplainRecord;
+  readonly explain: ExplainDraft;
   /** The buffered request body (capped; charged to the in-flight budget). */
   body(): Promise<Buffer>;
   /** Adds to the time spent waiting for the upstream (for the proxy/upstream latency split). */

@@ -5,12 +5,21 @@
  */
 import { pipeline, type Readable, type Transform } from 'node:stream';
 import { isObject, type Json, type JsonObject } from '../core/json.ts';
-import { badGateway } from '../http/errors.ts';
-import { streamReply, type Reply } from '../http/reply.ts';
-import { createSearchResponseTransform, type CutRule, type JsonPath } from '../stream/index.ts';
+import { badGateway, OsproxyError } from '../http/errors.ts';
+import { JSON_CONTENT_TYPE, streamReply, type Reply } from '../http/reply.ts';
+import { JsonCutter, JsonCutterTransform, searchResponseRules, StreamJsonError, type CutRule, type JsonPath } from '../stream/index.ts';
 import { mapHit, type HitContext, type Target } from '../tenancy/index.ts';
+import type { UpstreamResponse } from '../upstream/cluster.ts';
 import type { OpContext } from './context.ts';
 import { mapUpstreamError } from './upstream-call.ts';
+
+/**
+ * An upstream answer that declares at most this many bytes is read whole and rewritten in one
+ * pass over one buffer (the same cut rules), then sent with its content-length: for the common
+ * small search answer the stream plumbing (two pipelines, a Transform, chunked writes) costs more
+ * than the rewriting. Larger or undeclared answers stream, memory ≈ the largest hit.
+ */
+export const BUFFERED_ANSWER_MAX_BYTES = 256 * 1024;
 
 /**
  * How many path segments between `aggregations` and a `top_hits` result are searched: each bucket
@@ -63,14 +72,54 @@ export function transformedReply(body: Readable, transform: Transform): Reply {
   return streamReply(200, pipeline(body, transform, () => {}));
 }
 
-/** A search response streamed to the client, each hit rewritten; memory ≈ the largest hit. */
-export function streamHits(ctx: OpContext, body: Readable, hits: HitContext, ids: CursorIdRewriters = {}): Reply {
+/** The upstream's declared body length, when it declared one. */
+function declaredLength(res: UpstreamResponse): number | undefined {
+  const v = res.headers['content-length'];
+  const n = typeof v === 'string' && /^\d{1,12}$/.test(v) ? Number(v) : Number.NaN;
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** The whole (small) upstream body; its time counts as upstream time, as for any read answer. */
+async function readWhole(ctx: OpContext, res: UpstreamResponse): Promise<Buffer> {
+  const started = performance.now();
+  try {
+    return Buffer.from(await res.body.arrayBuffer());
+  } catch {
+    throw badGateway('upstream_transport_failed', 'the connection to the upstream failed mid-response', { type: 'transport_exception', retryable: true });
+  } finally {
+    ctx.addUpstreamMs(performance.now() - started);
+  }
+}
+
+/**
+ * An upstream answer rewritten by `rules`: read whole and answered with its length when small
+ * (a rule or scanner failure is then a clean 502 before anything is sent), else streamed (a
+ * failure then cuts the connection). Either way no byte a rule did not see reaches the client.
+ */
+export async function cutReply(ctx: OpContext, res: UpstreamResponse, rules: readonly CutRule[], maxValueBytes: number): Promise<Reply> {
+  const length = declaredLength(res);
+  if (length === undefined || length > BUFFERED_ANSWER_MAX_BYTES) return transformedReply(res.body, new JsonCutterTransform(rules, { maxValueBytes }));
+  const raw = await readWhole(ctx, res);
+  let out: Buffer[];
+  try {
+    const cutter = new JsonCutter(rules, { maxValueBytes });
+    out = cutter.push(raw);
+    out.push(...cutter.end());
+  } catch (e) {
+    if (e instanceof OsproxyError) throw e;
+    const why = e instanceof StreamJsonError ? e.message : 'it could not be rewritten';
+    throw badGateway('upstream_bad_response', `the upstream answer was refused: ${why}`);
+  }
+  return { status: 200, headers: { 'content-type': JSON_CONTENT_TYPE }, body: out.length === 1 ? out[0] : Buffer.concat(out) };
+}
+
+/** A search response sent to the client, each hit rewritten; memory ≈ the largest hit (or the small answer). */
+export function streamHits(ctx: OpContext, res: UpstreamResponse, hits: HitContext, ids: CursorIdRewriters = {}): Promise<Reply> {
   const targets = [...hits.byPhysical.values()].flat();
-  const transform = createSearchResponseTransform({
+  const rules = searchResponseRules({
     ...ids,
-    maxHitBytes: ctx.services.config.limits.max_hit_bytes,
     onHit: (hit) => mappedHit(hit, hits),
     extraRules: [...topHitsRules([], () => hits), mappedErrorRule(['_shards', 'failures'], () => targets)],
   });
-  return transformedReply(body, transform);
+  return cutReply(ctx, res, rules, ctx.services.config.limits.max_hit_bytes);
 }

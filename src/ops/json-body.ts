@@ -15,14 +15,28 @@ export function checkContentType(ctx: OpContext): void {
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
+/** Bodies already decoded: a handler that parses the body and then forwards its text decodes it once. */
+const DECODED = new WeakMap<Buffer, string>();
 
 /** A request body as text; invalid UTF-8 is a 400 (never silently replaced by U+FFFD). */
 export function utf8Text(raw: Buffer): string {
+  const known = DECODED.get(raw);
+  if (known !== undefined) return known;
+  let text: string;
   try {
-    return UTF8.decode(raw);
+    text = UTF8.decode(raw);
   } catch {
     throw parseFailed('invalid_utf8', 'request body is not valid UTF-8');
   }
+  DECODED.set(raw, text);
+  return text;
+}
+
+/** True when `text` is only whitespace (as trim() sees it); a body starting with `{` or `[` is answered without a copy. */
+function blank(text: string): boolean {
+  const c = text.charCodeAt(0);
+  if (c === 0x7b || c === 0x5b) return false;
+  return text.trim() === '';
 }
 
 function tooDeep(): OsproxyError {
@@ -35,7 +49,7 @@ export async function jsonBody(ctx: OpContext): Promise<Json | undefined> {
   if (raw.length === 0) return undefined;
   checkContentType(ctx);
   const text = utf8Text(raw);
-  if (text.trim() === '') return undefined;
+  if (blank(text)) return undefined;
   if (nestsDeeperThan(text, MAX_JSON_DEPTH)) throw tooDeep();
   try {
     return JSON.parse(text) as Json;

@@ -32,7 +32,7 @@ export async function scroll(ctx: OpContext): Promise<Reply> {
   if (keepAlive !== undefined) upstreamBody.scroll = keepAlive;
   const res = await callUpstream(ctx, cursor.cluster, { method: 'POST', path: '/_search/scroll', query, body: JSON.stringify(upstreamBody), idempotent: false });
   if (res.status !== 200) return jsonReply(res.status, relayedUpstreamError(ctx, res.status, await readUpstreamJson(ctx, res), cursor.targets));
-  return streamHits(ctx, res.body, ctx.scope.hitContext(cursor.targets), {
+  return streamHits(ctx, res, ctx.scope.hitContext(cursor.targets), {
     onScrollId: (id) => issueCursor(ctx, 'scroll', cursor.targets, id, keepAlive ?? undefined, cursor),
   });
 }

@@ -37,7 +37,7 @@ export async function search(ctx: OpContext): Promise<Reply> {
     idempotent: true,
   });
   if (res.status !== 200) return jsonReply(res.status, relayedUpstreamError(ctx, res.status, await readUpstreamJson(ctx, res), targets));
-  return streamHits(ctx, res.body, ctx.scope.hitContext(targets), {
+  return streamHits(ctx, res, ctx.scope.hitContext(targets), {
     onScrollId: scroll === undefined ? undefined : (id) => issueCursor(ctx, 'scroll', targets, id, scroll),
     onPitId: pit === undefined ? undefined : (id) => issueCursor(ctx, 'pit', targets, id, pitKeepAlive(body.pit), pit),
   });

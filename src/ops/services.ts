@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { OperatorAuth } from '../auth/index.ts';
+import type { CredentialCache, OperatorAuth } from '../auth/index.ts';
 import type { Admission } from '../batch/admission.ts';
 import type { OsproxyConfig } from '../config/schema.ts';
 import type { ControlPlane } from '../control/control-plane.ts';
@@ -18,6 +18,8 @@ export interface Services {
   /** Tenants, credentials and logical indexes: requests read its snapshot; first writes register indexes. */
   readonly control: ControlPlane;
   readonly operators: OperatorAuth;
+  /** Verified bearer credentials of the current control snapshot (emptied whenever it changes). */
+  readonly credentials: CredentialCache;
   readonly metrics: ProxyMetrics;
   readonly explain: ExplainRing;
   readonly budget: InflightBudget;

@@ -24,6 +24,12 @@ export function oneCluster(ctx: OpContext, targets: Target[]): UpstreamCluster {
 /** Records where a request goes in its explain record. */
 export function explainTargets(ctx: OpContext, targets: readonly Target[]): void {
   if (targets.length === 0) return;
+  if (targets.length === 1) {
+    ctx.explain.placement = targets[0].placement;
+    ctx.explain.physical = [targets[0].physicalIndex];
+    ctx.explain.epoch = ctx.scope.epoch(targets[0].lindex);
+    return;
+  }
   ctx.explain.placement = [...new Set(targets.map((t) => t.placement))].join(',');
   ctx.explain.physical = [...new Set(targets.map((t) => t.physicalIndex))];
   ctx.explain.epoch = ctx.scope.epoch(targets[0].lindex);

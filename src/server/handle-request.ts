@@ -7,12 +7,14 @@ import type { TLSSocket } from 'node:tls';
 import { tenantHeaderOf } from '../auth/index.ts';
 import { rejectionError } from '../batch/admission.ts';
 import { readBody } from '../http/body.ts';
+import { requestTarget } from '../http/request-target.ts';
 import { classify } from '../http/classify.ts';
 import { isAllowedParam, type EndpointSpec } from '../http/endpoints.ts';
 import { checkParamValues } from '../http/param-values.ts';
 import { asClientError, forbidden, illegalArgument, unavailable } from '../http/errors.ts';
 import { errorReply, type Reply } from '../http/reply.ts';
-import type { ExplainRecord } from '../observe/explain.ts';
+import type { Classified } from '../http/classify.ts';
+import type { ExplainDraft } from '../observe/explain.ts';
 import type { OpContext } from '../ops/context.ts';
 import type { Services } from '../ops/services.ts';
 import { OPS } from '../ops/table.ts';
@@ -55,7 +57,9 @@ function peerOf(req: IncomingMessage): { certSubjectCn?: string; loopback: boole
 
 /** What one request accumulates on its way through the pipeline (for metrics, logs and explain). */
 interface Trace {
-  explain: ExplainRecord;
+  explain: ExplainDraft;
+  /** When the request arrived (ms since the epoch), for its explain record. */
+  atMs: number;
   upstreamMs: number;
   /** Frees the request's buffered body and admission slot; runs once the reply is sent. */
   cleanups: (() => void)[];
@@ -64,62 +68,81 @@ interface Trace {
   path: string;
 }
 
+/** The handler's view of one tenant request: a class, so a request builds no closures for it. */
+class RequestContext implements OpContext {
+  private cached: Buffer | undefined;
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly method: string,
+    readonly query: URLSearchParams,
+    readonly endpoint: Classified,
+    readonly scope: RequestScope,
+    readonly services: Services,
+    private readonly trace: Trace,
+  ) {}
+
+  get id(): string {
+    return this.trace.explain.request_id;
+  }
+
+  get explain(): ExplainDraft {
+    return this.trace.explain;
+  }
+
+  async body(): Promise<Buffer> {
+    if (this.cached !== undefined) return this.cached;
+    const read = await readBody(this.req, this.services.config.limits.max_body_bytes, this.services.budget);
+    this.trace.cleanups.push(read.release);
+    this.services.metrics.requests.endpoint(this.endpoint.spec.name).bytesIn().inc(read.body.length);
+    return (this.cached = read.body);
+  }
+
+  addUpstreamMs(ms: number): void {
+    this.trace.upstreamMs += ms;
+  }
+}
+
 /** One tenant request: auth → classify → checks → admission → resolve → handler. */
-async function tenantRequest(services: Services, req: IncomingMessage, url: URL, trace: Trace): Promise<Reply> {
+async function tenantRequest(services: Services, req: IncomingMessage, pathname: string, query: URLSearchParams, trace: Trace): Promise<Reply> {
   const { explain } = trace;
   const method = explain.method;
   // No verified control snapshot: nothing can be checked, so nothing is served (SPEC §5.5 not_ready).
   const snapshot = services.control.snapshot();
   if (snapshot === undefined) throw unavailable('control_store_unavailable', 'osproxy has not been able to read its control state yet; retry later', 1);
-  const principal = await snapshot.auth.authenticate(req.headers, peerOf(req));
+  // Verified credentials are remembered for this snapshot only (auth/credential-cache.ts).
+  const principal = await services.credentials.authenticate(snapshot, snapshot.auth, req.headers, peerOf(req));
   const binding = snapshot.auth.bind(principal, tenantHeaderOf(req.headers));
   explain.principal = principal.id;
   explain.tenant = binding.tenant;
   if (snapshot.tenant(binding.tenant)?.doc.state === 'suspended') throw forbidden('tenant_suspended', `tenant [${binding.tenant}] is suspended`);
-  const endpoint = classify(method, url.pathname);
+  const endpoint = classify(method, pathname);
   explain.endpoint = endpoint.spec.name;
-  checkParams(endpoint.spec, url.searchParams);
+  checkParams(endpoint.spec, query);
   checkAccess(endpoint.spec, binding.roles);
   checkCleartext(services, req, endpoint.spec);
   // Admission (SPEC §4.6): decided before the body is read or anything is sent upstream.
   const admitted = services.admission.tryAdmit(binding.tenant, endpoint.spec.batch === true);
   if (!admitted.admitted) throw rejectionError(admitted);
-  trace.cleanups.push(() => admitted.release());
-  const scope = new RequestScope(snapshot, binding, services.tenancy, endpoint, url.searchParams);
-  let cached: Buffer | undefined;
-  const ctx: OpContext = {
-    id: explain.request_id,
-    req,
-    method,
-    query: url.searchParams,
-    endpoint,
-    scope,
-    services,
-    explain,
-    async body() {
-      if (cached !== undefined) return cached;
-      const read = await readBody(req, services.config.limits.max_body_bytes, services.budget);
-      trace.cleanups.push(read.release);
-      services.metrics.bytesIn.inc({ endpoint: endpoint.spec.name }, read.body.length);
-      return (cached = read.body);
-    },
-    addUpstreamMs(ms) {
-      trace.upstreamMs += ms;
-    },
-  };
-  return OPS[endpoint.spec.name](ctx);
+  trace.cleanups.push(admitted.release);
+  const scope = new RequestScope(snapshot, binding, services.tenancy, endpoint, query);
+  return OPS[endpoint.spec.name](new RequestContext(req, method, query, endpoint, scope, services, trace));
 }
 
 /** The reply for one request, whatever route it takes; failures become OpenSearch-shaped errors. */
-async function replyFor(services: Services, req: IncomingMessage, url: URL, trace: Trace, ready: () => boolean): Promise<Reply> {
+async function replyFor(services: Services, req: IncomingMessage, trace: Trace, ready: () => boolean): Promise<Reply> {
   const { explain } = trace;
+  let pathname = '/';
+  let query = new URLSearchParams();
   try {
-    if (url.pathname.startsWith(ADMIN_PREFIX)) return await handleAdmin(services, req, url, ready());
-    if (isPassthrough(services, url.pathname)) {
+    ({ pathname, query } = requestTarget(req.url ?? '/'));
+    trace.path = pathname;
+    if (pathname.startsWith(ADMIN_PREFIX)) return await handleAdmin(services, req, new URL(req.url ?? '/', 'http://osproxy'), ready());
+    if (isPassthrough(services, pathname)) {
       explain.endpoint = 'passthrough';
       return await handlePassthrough(services, req, (ms) => (trace.upstreamMs += ms));
     }
-    return formatReply(await tenantRequest(services, req, url, trace), url.searchParams, services.config.limits.max_hit_bytes);
+    return formatReply(await tenantRequest(services, req, pathname, query, trace), query, services.config.limits.max_hit_bytes);
   } catch (e) {
     const error = asClientError(e);
     if (error.status >= 500 && !error.code.startsWith('upstream_')) services.log.error({ err: e, request_id: explain.request_id }, 'request failed');
@@ -127,7 +150,7 @@ async function replyFor(services: Services, req: IncomingMessage, url: URL, trac
     explain.error = { code: error.code, reason: error.reason };
     trace.failed = true;
     const reply = errorReply(error, explain.request_id);
-    return url.pathname.startsWith(ADMIN_PREFIX) ? reply : formatReply(reply, url.searchParams, services.config.limits.max_hit_bytes);
+    return pathname.startsWith(ADMIN_PREFIX) ? reply : formatReply(reply, query, services.config.limits.max_hit_bytes);
   }
 }
 
@@ -135,13 +158,12 @@ async function replyFor(services: Services, req: IncomingMessage, url: URL, trac
 export async function handleRequest(services: Services, req: IncomingMessage, res: ServerResponse, ready: () => boolean): Promise<void> {
   const started = performance.now();
   const id = requestIdFor(req.headers['x-request-id']);
-  const url = new URL(req.url ?? '/', 'http://osproxy');
   const method = req.method ?? 'GET';
-  const trace: Trace = { explain: { request_id: id, at: new Date().toISOString(), method, rewrites: [], timings_ms: {} }, upstreamMs: 0, cleanups: [], failed: false, path: url.pathname };
+  const trace: Trace = { explain: { request_id: id, method, rewrites: [], timings_ms: {} }, atMs: Date.now(), upstreamMs: 0, cleanups: [], failed: false, path: '/' };
   services.metrics.inflight.inc();
   let bytesOut = 0;
   try {
-    const reply = await replyFor(services, req, url, trace, ready);
+    const reply = await replyFor(services, req, trace, ready);
     reply.headers['x-request-id'] = id;
     // While draining, every answer closes its connection so that shutdown does not wait on keep-alive;
     // so does a refusal answered before the request body was read.
@@ -157,15 +179,21 @@ export async function handleRequest(services: Services, req: IncomingMessage, re
 function finish(services: Services, trace: Trace, res: ServerResponse, started: number, bytesOut: number): void {
   const { explain, upstreamMs } = trace;
   const totalMs = performance.now() - started;
+  const proxyMs = Math.max(0, totalMs - upstreamMs);
   const endpoint = explain.endpoint ?? 'other';
   explain.status = res.statusCode;
-  explain.timings_ms = { total: round(totalMs), upstream: round(upstreamMs), proxy: round(Math.max(0, totalMs - upstreamMs)) };
-  services.metrics.requests.inc({ endpoint, status: String(res.statusCode) });
-  services.metrics.proxySeconds.observe({ endpoint }, Math.max(0, totalMs - upstreamMs) / 1000);
-  if (upstreamMs > 0) services.metrics.upstreamSeconds.observe({ endpoint }, upstreamMs / 1000);
-  services.metrics.bytesOut.inc({ endpoint }, bytesOut);
-  services.explain.add(explain);
-  services.log.info({ request_id: explain.request_id, method: explain.method, path: trace.path, endpoint, tenant: explain.tenant, principal: explain.principal, status: res.statusCode, ms: explain.timings_ms }, 'request');
+  explain.timings_ms = { total: round(totalMs), upstream: round(upstreamMs), proxy: round(proxyMs) };
+  // Bound series (observe/request-metrics.ts): no label resolution per request.
+  const m = services.metrics.requests.endpoint(endpoint);
+  m.requests(res.statusCode).inc();
+  m.proxySeconds().observe(proxyMs / 1000);
+  if (upstreamMs > 0) m.upstreamSeconds().observe(upstreamMs / 1000);
+  m.bytesOut().inc(bytesOut);
+  services.explain.add(explain, trace.atMs);
+  // The line's object only when it will be written (the level is live: SIGHUP may change it).
+  if (services.log.isLevelEnabled('info')) {
+    services.log.info({ request_id: explain.request_id, method: explain.method, path: trace.path, endpoint, tenant: explain.tenant, principal: explain.principal, status: res.statusCode, ms: explain.timings_ms }, 'request');
+  }
 }
 
 function round(ms: number): number {

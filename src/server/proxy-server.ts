@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
-import { OperatorAuth } from '../auth/index.ts';
+import { CredentialCache, OperatorAuth } from '../auth/index.ts';
 import { Admission } from '../batch/admission.ts';
 import { ExplainRing } from '../observe/explain.ts';
 import { ProxyMetrics } from '../observe/metrics.ts';
@@ -16,6 +15,7 @@ import { InflightBudget } from '../http/body.ts';
 import { onClientError } from './send-reply.ts';
 import type { Services } from '../ops/services.ts';
 import { buildControlPlane } from './control-wiring.ts';
+import { MIGRATION_STATES } from '../control/documents.ts';
 import { MigrationRunner } from '../migrate/runner.ts';
 import { cursorHorizon } from '../ops/cursor-horizon.ts';
 import { diffConfig, type ConfigDiff } from './reconfigure.ts';
@@ -35,8 +35,10 @@ export interface RunningProxy {
   close(drainMs?: number): Promise<void>;
 }
 
-function createListener(l: ListenerConfig, i: number, handler: (req: IncomingMessage, res: ServerResponse) => void): Server {
+async function createListener(l: ListenerConfig, i: number, handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<Server> {
   if (l.tls === undefined) return createHttpServer(handler);
+  // node:https (and TLS) only for a TLS listener: a plain one has no use for them.
+  const { createServer: createHttpsServer } = await import('node:https');
   try {
     return createHttpsServer(
       {
@@ -93,7 +95,9 @@ function tenancySettings(config: OsproxyConfig): TenancySettings {
 
 /** One warning when a cluster becomes unreachable, one when it is back (SPEC §5.5 readiness says it meanwhile). */
 function logBreaker(log: Logger, cluster: string, change: BreakerChange): void {
-  if (change.to === 'open') {
+  if (change.to === 'open' && change.tripped === true) {
+    log.warn({ cluster, reason: change.reason }, `cluster [${cluster}] is unreachable: ${change.reason ?? 'marked down'}; circuit breaker open; /_osproxy/ready answers degraded`);
+  } else if (change.to === 'open') {
     log.warn({ cluster, failures: change.failures, reason: change.reason }, `cluster [${cluster}] is unreachable: circuit breaker open after ${change.failures} consecutive transport failures; /_osproxy/ready answers degraded`);
   } else {
     log.warn({ cluster, down_ms: change.downMs }, `cluster [${cluster}] is reachable again after ${Math.round(change.downMs / 1000)} s: circuit breaker closed`);
@@ -136,6 +140,7 @@ export async function buildServices(config: OsproxyConfig, log: Logger): Promise
     clusters,
     control,
     metrics,
+    credentials: new CredentialCache(),
     explain: new ExplainRing(),
     budget,
     admission,
@@ -157,7 +162,7 @@ function startMigrationRunner(services: LiveServices): MigrationRunner {
   };
   const runner = new MigrationRunner(env, services.control.instanceId);
   runner.start();
-  services.metrics.watchMigrations(() => services.control.snapshot()?.migrations.values() ?? []);
+  services.metrics.watchMigrations(MIGRATION_STATES, () => services.control.snapshot()?.migrations.values() ?? []);
   // Cursors on an index that is (or was) being moved hold back the removal of its source.
   services.control.reportCursors(() => cursorHorizon(services).report((t, i) => services.control.snapshot()?.migration(t, i) !== undefined));
   return runner;
@@ -178,7 +183,7 @@ export async function startProxy(config: OsproxyConfig, opts: { log?: Logger } =
   const servers: Server[] = [];
   const urls: string[] = [];
   try {
-    config.listeners.forEach((l, i) => servers.push(createListener(l, i, handler)));
+    for (const [i, l] of config.listeners.entries()) servers.push(await createListener(l, i, handler));
     for (const s of servers) {
       s.keepAliveTimeout = 65_000;
       s.headersTimeout = 60_000;

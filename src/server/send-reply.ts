@@ -25,10 +25,12 @@ export async function sendReply(res: ServerResponse, reply: Reply, opts: SendOpt
     res.end();
     return 0;
   }
-  if (Buffer.isBuffer(body)) {
-    res.writeHead(reply.status, { ...reply.headers, 'content-length': String(body.length) });
+  if (typeof body === 'string' || Buffer.isBuffer(body)) {
+    const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+    reply.headers['content-length'] = String(length);
+    res.writeHead(reply.status, reply.headers);
     res.end(opts.head ? undefined : body);
-    return opts.head ? 0 : body.length;
+    return opts.head ? 0 : length;
   }
   return sendStream(res, reply, body, opts);
 }

@@ -1,9 +1,9 @@
 import cluster, { type Worker } from 'node:cluster';
-import { answerMetricsRequests, useClusterMetrics } from '../observe/cluster-metrics.ts';
-import type { OsproxyConfig } from '../config/schema.ts';
-import { startProxy, type RunningProxy } from './proxy-server.ts';
-import { relayControlChanges, shareControlChanges } from './control-sync.ts';
-import { reloadOnSighup } from './reconfigure.ts';
+import { answerMetricsRequests } from '../observe/cluster-metrics.ts';
+import { relayControlChanges } from './control-sync.ts';
+import { WORKER_ENV } from './worker-env.ts';
+
+export { isProxyWorker } from './worker-env.ts';
 
 /*
  * `osproxy serve --workers N`: one primary process forks N workers (node:cluster), each running
@@ -11,19 +11,18 @@ import { reloadOnSighup } from './reconfigure.ts';
  * primary owns them and hands connections out). The primary serves no requests itself: it
  * announces the address once every worker listens, replaces workers that die, aggregates
  * metrics, relays logical-index registry changes, and drains everything on SIGTERM/SIGINT.
+ * This module is the primary's (and never imports the proxy); a worker runs worker.ts.
  */
 
-/** Marks the processes forked here, so that only they take the worker role. */
-const WORKER_ENV = 'OSPROXY_CLUSTER_WORKER';
 /** How long the workers get to drain (proxy.close waits up to 10 s) before they are killed. */
 const STOP_GRACE_MS = 15_000;
 /** More unexpected worker deaths than this within the window: the primary gives up. */
 const MAX_RESTARTS = 10;
 const RESTART_WINDOW_MS = 60_000;
 
-const LISTENING = 'osproxy:worker-listening';
+export const LISTENING = 'osproxy:worker-listening';
 
-interface ListeningMessage {
+export interface ListeningMessage {
   type: typeof LISTENING;
   urls: string[];
 }
@@ -34,38 +33,6 @@ function isListening(m: unknown): m is ListeningMessage {
   return r.type === LISTENING && Array.isArray(r.urls) && r.urls.every((u) => typeof u === 'string');
 }
 
-/** True in a process forked by {@link runPrimary}: it must run {@link runWorker}. */
-export function isProxyWorker(): boolean {
-  return cluster.isWorker && process.env[WORKER_ENV] === '1';
-}
-
-/**
- * A worker: the proxy as in single-process mode, plus cluster-wide metrics. It reports its
- * URLs to the primary and drains (proxy.close) on SIGTERM/SIGINT, which is how the primary
- * stops it. A startup failure rejects; the caller exits non-zero and the primary gives up.
- */
-export async function runWorker(config: OsproxyConfig, reload: () => OsproxyConfig): Promise<void> {
-  let proxy: RunningProxy | undefined = undefined;
-  let stopping = false;
-  const stop = (): void => {
-    if (stopping) return;
-    stopping = true;
-    if (proxy === undefined) process.exit(0);
-    proxy.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  // Before this point SIGTERM's default (exit) is right too: nothing is in flight yet.
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-  proxy = await startProxy(config);
-  useClusterMetrics(proxy.services.metrics);
-  shareControlChanges(proxy.services.control);
-  reloadOnSighup(proxy, reload);
-  const message: ListeningMessage = { type: LISTENING, urls: proxy.urls };
-  process.send?.(message);
-}
 
 /** The primary: forks `workers` workers and supervises them until a signal; see the file comment. */
 export function runPrimary(workers: number): void {

@@ -12,7 +12,8 @@ export interface BreakerOptions {
   onChange?: (change: BreakerChange) => void;
 }
 
-export type BreakerChange = { to: 'open'; failures: number; reason?: string } | { to: 'closed'; downMs: number };
+/** `tripped`: opened by `trip()` (the caller knows the cluster is gone), not by counted failures. */
+export type BreakerChange = { to: 'open'; failures: number; reason?: string; tripped?: boolean } | { to: 'closed'; downMs: number };
 
 /**
  * A per-cluster circuit breaker over transport failures (connect errors, resets, timeouts),
@@ -72,6 +73,22 @@ export class CircuitBreaker {
         this.downSince = this.openedAt;
         this.opts.onChange?.({ to: 'open', failures: this.failures, reason });
       }
+    }
+  }
+
+  /**
+   * Opens the breaker now, without waiting for failures to add up: for a caller that knows the
+   * cluster is gone (`osproxy dev` when its engine process exits). Probes go on as after any
+   * opening, so a cluster that answers again closes it.
+   */
+  trip(reason: string): void {
+    const wasClosed = this.state === 'closed';
+    this.probing = false;
+    this.current = 'open';
+    this.openedAt = this.now();
+    if (wasClosed) {
+      this.downSince = this.openedAt;
+      this.opts.onChange?.({ to: 'open', failures: this.failures, reason, tripped: true });
     }
   }
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { Pool, poolRequest, errors as undiciErrors } from './undici-parts.ts';
 import { badGateway, OsproxyError, unavailable } from '../http/errors.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import { CircuitBreaker, type BreakerChange } from './breaker.ts';
@@ -146,7 +147,7 @@ export class UpstreamCluster {
 
   private async send(req: UpstreamRequest): Promise<UpstreamResponse> {
     this.counters.dispatched++;
-    const res = await this.pool.request({
+    const res = await poolRequest(this.pool, {
       method: req.method,
       path: req.path,
       headers: { ...req.headers, ...this.credentials },

@@ -1,6 +1,8 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
+
+const require = createRequire(import.meta.url);
 import { pipeline } from 'node:stream/promises';
 
 export interface StreamingTls {
@@ -21,29 +23,47 @@ export interface StreamedRequest {
  * path reads ahead of the socket: a 64 MiB upload left ~30 MiB resident, where a plain
  * `pipe` into node:http keeps it under ~8 MiB. Buffered requests keep using the undici pool.
  */
+interface Transport {
+  agent: HttpAgent;
+  request: typeof httpRequest;
+}
+
 export class StreamingClient {
   private readonly origin: URL;
-  private readonly agent: HttpAgent | HttpsAgent;
   private readonly timeoutMs: number;
+  /** Built on the first passthrough request: most proxies never make one (and need no node:https then). */
+  private transport?: Transport;
 
-  constructor(origin: string, tls: StreamingTls, connections: number, timeoutMs: number) {
+  constructor(
+    origin: string,
+    private readonly tls: StreamingTls,
+    private readonly connections: number,
+    timeoutMs: number,
+  ) {
     this.origin = new URL(origin);
     this.timeoutMs = timeoutMs;
-    const opts = { keepAlive: true, maxSockets: connections, ...tls };
-    this.agent = this.origin.protocol === 'https:' ? new HttpsAgent(opts) : new HttpAgent(opts);
+  }
+
+  /** Synchronous, so that the body is piped in the tick it was handed over (it may be flowing already). */
+  private load(): Transport {
+    if (this.transport !== undefined) return this.transport;
+    const opts = { keepAlive: true, maxSockets: this.connections, ...this.tls };
+    if (this.origin.protocol !== 'https:') return (this.transport = { agent: new HttpAgent(opts), request: httpRequest });
+    const https = require('node:https') as typeof import('node:https');
+    return (this.transport = { agent: new https.Agent(opts), request: https.request });
   }
 
   /** Sends the request, streaming its body with backpressure; resolves with the response head. */
   send(req: StreamedRequest): Promise<IncomingMessage> {
-    const send = this.origin.protocol === 'https:' ? httpsRequest : httpRequest;
+    const { agent, request } = this.load();
     return new Promise<IncomingMessage>((resolve, reject) => {
-      const out = send({
+      const out = request({
         host: this.origin.hostname,
         port: this.origin.port,
         method: req.method,
         path: req.path,
         headers: req.headers,
-        agent: this.agent,
+        agent,
         timeout: this.timeoutMs,
       });
       out.once('response', resolve);
@@ -55,6 +75,6 @@ export class StreamingClient {
   }
 
   close(): void {
-    this.agent.destroy();
+    this.transport?.agent.destroy();
   }
 }

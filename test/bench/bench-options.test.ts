@@ -18,12 +18,20 @@ test('--concurrency with a sweep adds that level and judges it', () => {
   assert.equal(o.profileConcurrency, 16);
 });
 
-test('defaults: 5 s per side, closed loop, concurrency 16, an output dir named after the workload', () => {
+test('defaults: 5 rounds of 1 s per side, closed loop, concurrency 16, an output dir named after the workload', () => {
   const o = checkBenchOptions(BASE, new Date('2026-01-02T03:04:05.678Z'));
   assert.equal(o.durationSeconds, 5);
+  assert.equal(o.rounds, 5);
   assert.equal(o.rate, undefined);
   assert.deepEqual(o.concurrencies, [16]);
   assert.match(o.out, /search-2026-01-02T03-04-05-678Z$/);
+});
+
+test('rounds: --round-seconds is per round, --duration and --requests are per side and level', () => {
+  assert.deepEqual([checkBenchOptions({ ...BASE, rounds: '3', roundSeconds: '2' })].map((o) => [o.rounds, o.durationSeconds]), [[3, 6]]);
+  assert.deepEqual([checkBenchOptions({ ...BASE, rounds: '4', duration: '2' })].map((o) => [o.rounds, o.durationSeconds]), [[4, 2]]);
+  const byRequests = checkBenchOptions({ ...BASE, rounds: '3', requests: '100' });
+  assert.deepEqual([byRequests.rounds, byRequests.requests, byRequests.durationSeconds], [3, 100, undefined]);
 });
 
 test('bad options are refused with the option named', () => {
@@ -31,7 +39,11 @@ test('bad options are refused with the option named', () => {
     [{ workload: 'scan' }, /--workload/],
     [{ sweep: '1,0' }, /--sweep/],
     [{ docSize: '-5' }, /--doc-size/],
-    [{ duration: '5', requests: '10' }, /not both/],
+    [{ duration: '5', requests: '10' }, /only one of.*got --duration and --requests/],
+    [{ duration: '5', roundSeconds: '1' }, /got --duration and --round-seconds/],
+    [{ rounds: '0' }, /--rounds/],
+    [{ rounds: '5', requests: '4' }, /--requests 4 cannot fill 5 rounds/],
+    [{ roundSeconds: '-1' }, /--round-seconds/],
     [{ upstream: 'http://x', engine: true }, /not both/],
     [{ peer: 'haproxy' }, /--peer/],
     [{ rate: 'fast' }, /--rate/],

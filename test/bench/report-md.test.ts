@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatBytes, formatValue, renderReport, summaryLines } from '../../src/bench/report-md.ts';
+import { formatBytes, formatMicros, formatValue, renderReport, summaryLines } from '../../src/bench/report-md.ts';
 import { benchProfile, benchVerdict, finding } from '../helpers/bench-profile.ts';
 
 const CHARTS = ['latency.svg', 'latency.png', 'sweep.svg', 'sweep.png', 'throughput.svg', 'throughput.png'];
@@ -44,11 +44,64 @@ test('the level tables show every side with formatted figures, overhead and pool
   assert.equal(cells[2], level.proxy.requests.toLocaleString('en-US'));
   assert.equal(cells[3], '3', 'errors');
   assert.equal(cells[4], Math.round(level.proxy.throughput).toLocaleString('en-US'));
-  assert.equal(cells[5], level.proxy.latency.p50.toFixed(2));
-  assert.equal(cells[9], level.overhead.addedP50.toFixed(2));
-  assert.equal(cells[11], `${level.overhead.throughputRatio.toFixed(2)}×`);
-  assert.match(cells[12], /^\d+\.\d% \|$/);
-  assert.match(md, /\| 1 \| direct \| [\d,]+ \| 0 \| [\d,]+ \| \d+\.\d\d \| .* \| — \| — \| — \| — \|/);
+  assert.equal(cells[5], formatMicros(level.proxy.cpuUsPerRequest.hop), 'hop CPU');
+  assert.equal(cells[6], String(level.proxy.cpuUsPerRequest.upstream), 'upstream CPU (whole µs from 100)');
+  assert.equal(cells[7], level.proxy.latency.p50.toFixed(2));
+  assert.equal(cells[11], level.overhead.addedP50.toFixed(2));
+  assert.equal(cells[13], `${level.overhead.throughputRatio.toFixed(2)}×`);
+  assert.match(cells[14], /^\d+\.\d% \|$/);
+  assert.match(md, /\| 1 \| direct \| [\d,]+ \| 0 \| [\d,]+ \| — \| [\d.,]+ \| \d+\.\d\d \| .* \| — \| — \| — \| — \|/);
+  const sides = md.split('\n').filter((l) => l.startsWith('| 64 |')).map((l) => l.split(' | ')[1]);
+  assert.deepEqual(sides.slice(0, 3), ['direct', 'proxy', 'floor'], 'sides in round order');
+  assert.ok(!md.includes('docs/s'), 'no docs/s column for single-document requests');
+});
+
+test('a bulk profile adds documents per second to the level table', () => {
+  const profile = benchProfile({ concurrencies: [4] });
+  profile.workload = 'bulk';
+  profile.docsPerRequest = 1000;
+  const md = renderReport(profile, benchVerdict(), []);
+  assert.ok(md.includes('| req/s | docs/s | hop CPU µs/req |'));
+  const cells = row(md, '4').split(' | ');
+  assert.equal(cells[5], Math.round(profile.levels[0].direct.throughput * 1000).toLocaleString('en-US'));
+});
+
+test('the hop cost table gives osproxy ÷ floor and ÷ nginx for CPU per request and throughput', () => {
+  const profile = benchProfile({ peer: true, concurrencies: [4] });
+  const l = profile.levels[0];
+  assert.ok(l.floor !== undefined && l.peer !== undefined);
+  const md = renderReport(profile, benchVerdict(), []);
+  assert.ok(md.includes('## Hop cost: osproxy against the floor and nginx'));
+  const hop = (s: { cpuUsPerRequest: { hop: number | null } }): number => s.cpuUsPerRequest.hop as number;
+  const expected = [
+    '1',
+    '4',
+    hop(l.proxy).toFixed(1),
+    hop(l.floor).toFixed(1),
+    `${(hop(l.proxy) / hop(l.floor)).toFixed(2)}×`,
+    `${(l.proxy.throughput / l.floor.throughput).toFixed(2)}×`,
+    hop(l.peer).toFixed(1),
+    `${(hop(l.proxy) / hop(l.peer)).toFixed(2)}×`,
+    `${(l.proxy.throughput / l.peer.throughput).toFixed(2)}×`,
+  ];
+  assert.ok(md.includes(`| ${expected.join(' | ')} |`), md);
+  const noPeer = renderReport(benchProfile({ concurrencies: [4] }), benchVerdict(), []);
+  assert.ok(noPeer.includes('| throughput osproxy ÷ floor |\n'), 'no nginx columns without a peer');
+  assert.ok(!renderReport(benchProfile({ concurrencies: [4], floor: false }), benchVerdict(), []).includes('## Hop cost'));
+});
+
+test('the rounds table lists every round per side and the medians', () => {
+  const profile = benchProfile({ concurrencies: [4] });
+  const l = profile.levels[0];
+  const md = renderReport(profile, benchVerdict(), []).split('## Rounds')[1].split('\n## ')[0];
+  assert.ok(md.startsWith(' at the profile level (1 worker × concurrency 4)'));
+  assert.ok(md.includes('| round | direct req/s | direct CPU µs/req | proxy req/s | proxy CPU µs/req | floor req/s | floor CPU µs/req |'));
+  for (const r of l.proxy.rounds) assert.equal(row(md, String(r.round)).split(' | ')[3], Math.round(r.throughput).toLocaleString('en-US'));
+  const medianCells = row(md, 'median').split(' | ');
+  assert.equal(medianCells[2], String(l.direct.cpuUsPerRequest.upstream), 'direct shows the upstream\'s CPU');
+  assert.equal(medianCells[4], (l.proxy.cpuUsPerRequest.hop as number).toFixed(1), 'a hop shows its own CPU');
+  profile.budget.rounds = 1;
+  assert.ok(!renderReport(profile, benchVerdict(), []).includes('## Rounds'), 'no rounds table for a single round');
 });
 
 test('sweeps, footprint, CPU profile and chart links', () => {
@@ -100,6 +153,9 @@ test('value formatting per unit', () => {
   assert.equal(formatValue(95, '%'), '95.0%');
   assert.equal(formatValue(3.14159, 'widgets'), '3.14 widgets');
   assert.equal(formatValue(null, 'ms'), 'not measured');
+  assert.equal(formatMicros(42.46), '42.5');
+  assert.equal(formatMicros(1234.4), '1,234');
+  assert.equal(formatMicros(null), '—');
   assert.equal(formatBytes(512), '512 B');
   assert.equal(formatBytes(1536), '1.5 KiB');
   assert.equal(formatBytes(4 * 1024 * 1024), '4 MiB');
@@ -110,13 +166,17 @@ test('summaryLines gives the profile level overhead, reuse, idle RSS and the ver
   const level = profile.levels.find((l) => l.workers === 1 && l.concurrency === 4);
   assert.ok(level !== undefined);
   const lines = summaryLines(profile, benchVerdict());
-  assert.ok(lines.length >= 6 && lines.length <= 10, `${lines.length} lines`);
+  assert.ok(lines.length >= 8 && lines.length <= 12, `${lines.length} lines`);
   const text = lines.join('\n');
   assert.ok(text.includes('search, 1 KiB docs, closed loop, 1 worker × concurrency 4'));
   assert.ok(text.includes(`p50 ${level.overhead.addedP50.toFixed(2)} ms   p99 ${level.overhead.addedP99.toFixed(2)} ms`));
   assert.ok(text.includes(`(${level.overhead.throughputRatio.toFixed(2)}×)`));
   assert.match(text, /pool reuse +\d+\.\d%/);
   assert.match(text, /peer \(nginx\/1\.24\.0\)/);
+  assert.ok(text.includes(`CPU/request     osproxy ${(level.proxy.cpuUsPerRequest.hop as number).toFixed(1)} µs`));
+  assert.ok(level.versusFloor !== undefined && level.versusPeer !== undefined);
+  assert.ok(text.includes(`osproxy ÷ floor CPU ${(level.versusFloor.cpuPerRequest as number).toFixed(2)}×, throughput ${level.versusFloor.throughput.toFixed(2)}×`));
+  assert.ok(text.includes(`osproxy ÷ nginx CPU ${(level.versusPeer.cpuPerRequest as number).toFixed(2)}×`));
   assert.ok(text.includes('idle RSS        78.0 MiB (1 worker)'));
   assert.ok(text.includes('verdict         FAIL (3 pass, 1 fail, 1 not measured)'));
   assert.ok(text.includes('FAIL added p99 latency: 7.50 ms, threshold ≤ 5.00 ms'));

@@ -70,6 +70,9 @@ describe('osproxy migrate', () => {
     assert.deepEqual([r.from, r.to, r.state], ['index', 'shared', 'complete']);
     const again = await call<{ count: number }>(proxy.url, 'GET', '/orders/_count', undefined, { headers: ACME });
     assert.equal(again.body.count, 120);
+    const metrics = await call(proxy.url, 'GET', '/_osproxy/metrics', undefined, { headers: { authorization: 'Bearer cli-operator' } });
+    assert.match(metrics.text, /^osproxy_migrations\{state="complete"\} 1$/m, 'the migration is counted by state');
+    assert.match(metrics.text, /^osproxy_migrations\{state="copying"\} 0$/m);
   });
 
   it('bad input: one line naming the problem and an exit code, no stack trace', async () => {

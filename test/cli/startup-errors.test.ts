@@ -93,3 +93,24 @@ describe('osproxy serve that cannot start: one clear line, exit status 2', () =>
     assert.match(line, /^config: listeners\.0\.tls: the certificate, key or CA cannot be used: /);
   });
 });
+
+describe('osproxy engine and osproxy dev that cannot start their engine: one clear line, exit status 2', () => {
+  /** A data directory that cannot be created: a path under a regular file. */
+  function unusableDataDir(): string {
+    const file = join(mkdtempSync(join(tmpdir(), 'osproxy-startup-')), 'not-a-dir');
+    writeFileSync(file, '');
+    return join(file, 'data');
+  }
+
+  it('osproxy engine --data under a file names the directory', { timeout: 60_000 }, async () => {
+    const data = unusableDataDir();
+    const line = oneLine(await runCli(['engine', '--port', '0', '--data', data]));
+    assert.equal(line, `osproxy engine: cannot start: ENOTDIR: not a directory, mkdir '${data}'`);
+  });
+
+  it('osproxy dev --data under a file says that its engine could not start, and why', { timeout: 60_000 }, async () => {
+    const data = unusableDataDir();
+    const line = oneLine(await runCli(['dev', '--port', '0', '--data', data]));
+    assert.equal(line, `osproxy: cannot start: the embedded engine exited with code 2 before listening: ENOTDIR: not a directory, mkdir '${data}'`);
+  });
+});

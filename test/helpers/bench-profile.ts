@@ -1,6 +1,6 @@
 /** Synthetic bench profiles and verdicts (src/bench/profile.ts) with plausible, deterministic figures. */
-import { overhead, sweepSummaries } from '../../src/bench/analysis.ts';
-import type { Finding, LevelResult, Profile, Side, SideResult, Verdict } from '../../src/bench/profile.ts';
+import { levelResult as assembleLevel, sweepSummaries } from '../../src/bench/analysis.ts';
+import type { Finding, LevelResult, Profile, RoundResult, Side, SideResult, Verdict } from '../../src/bench/profile.ts';
 
 export interface BenchProfileOptions {
   /** Proxy worker counts; default [1]. */
@@ -9,50 +9,70 @@ export interface BenchProfileOptions {
   concurrencies?: number[];
   /** Include the nginx peer; default false. */
   peer?: boolean;
+  /** Include the floor; default true. */
+  floor?: boolean;
   cpuProfile?: boolean;
   /** The level the judge reads; default the first worker count at the middle concurrency. */
   profileLevel?: { workers: number; concurrency: number };
 }
 
 const SECONDS = 10;
+const ROUNDS = 3;
+/** Hop CPU µs per request per side (direct has no hop). */
+const HOP_CPU: Record<Side, number | null> = { direct: null, proxy: 80, peer: 30, floor: 75 };
+const UPSTREAM_CPU = 150;
+
+/** ROUNDS rounds around `throughput` and `hop` (the middle one exactly), so medians are the given figures. */
+function rounds(throughput: number, hop: number | null, requests: number, errors: number): RoundResult[] {
+  return [0.9, 1, 1.05].map((f, k) => ({
+    round: k + 1,
+    requests: Math.round(requests / ROUNDS),
+    errors: k === 0 ? errors : 0,
+    seconds: SECONDS / ROUNDS,
+    throughput: throughput * f,
+    cpuUsPerRequest: { hop: hop === null ? null : hop / f, upstream: UPSTREAM_CPU / f, client: 40 / f },
+  }));
+}
 
 /** One side at one level: latency grows with concurrency, the proxy adds a little, more workers help. */
 export function sideResult(side: Side, workers: number, concurrency: number): SideResult {
   const base = 1 + 0.04 * concurrency;
-  const added = side === 'direct' ? 0 : side === 'proxy' ? 0.3 + (0.02 * concurrency) / workers : 0.2 + 0.01 * concurrency;
+  const added = { direct: 0, proxy: 0.3 + (0.02 * concurrency) / workers, peer: 0.2 + 0.01 * concurrency, floor: 0.25 + 0.012 * concurrency }[side];
   const p50 = base + added;
   const mean = p50 * 1.1;
   const throughput = (1000 * concurrency) / mean;
   const requests = Math.round(throughput * SECONDS);
+  const errors = side === 'proxy' && concurrency >= 64 ? 3 : 0;
+  const hop = HOP_CPU[side] === null ? null : (HOP_CPU[side] as number) + concurrency / workers;
   return {
     side,
     requests,
-    errors: side === 'proxy' && concurrency >= 64 ? 3 : 0,
+    errors,
     seconds: SECONDS,
     throughput,
     latency: { count: requests, min: p50 * 0.4, mean, p50, p90: p50 * 1.6, p99: p50 * (2.5 + concurrency / 32), max: p50 * 6 },
+    cpuUsPerRequest: { hop, upstream: UPSTREAM_CPU, client: 40 },
+    rounds: rounds(throughput, hop, requests, errors),
     ...(side === 'proxy' ? { pool: { opened: concurrency, dispatched: requests, reused: requests - concurrency, reuseRate: (requests - concurrency) / requests } } : {}),
   };
 }
 
-export function levelResult(workers: number, concurrency: number, peer: boolean): LevelResult {
-  const direct = sideResult('direct', workers, concurrency);
-  const proxy = sideResult('proxy', workers, concurrency);
-  const level: LevelResult = { workers, concurrency, direct, proxy, overhead: overhead(proxy, direct) };
-  if (peer) {
-    level.peer = sideResult('peer', workers, concurrency);
-    level.peerOverhead = overhead(level.peer, direct);
-  }
-  return level;
+export function levelResult(workers: number, concurrency: number, peer: boolean, floor = true): LevelResult {
+  return assembleLevel(workers, concurrency, {
+    direct: sideResult('direct', workers, concurrency),
+    proxy: sideResult('proxy', workers, concurrency),
+    peer: peer ? sideResult('peer', workers, concurrency) : undefined,
+    floor: floor ? sideResult('floor', workers, concurrency) : undefined,
+  });
 }
 
 export function benchProfile(opts: BenchProfileOptions = {}): Profile {
   const workers = opts.workers ?? [1];
   const concurrencies = opts.concurrencies ?? [1, 4, 16, 64];
   const peer = opts.peer ?? false;
-  const levels = workers.flatMap((w) => concurrencies.map((c) => levelResult(w, c, peer)));
+  const levels = workers.flatMap((w) => concurrencies.map((c) => levelResult(w, c, peer, opts.floor ?? true)));
   const profile: Profile = {
-    version: 1,
+    version: 2,
     startedAt: '2025-01-02T03:04:05.000Z',
     durationSeconds: 312,
     environment: {
@@ -67,9 +87,10 @@ export function benchProfile(opts: BenchProfileOptions = {}): Profile {
     },
     workload: 'search',
     docSizeBytes: 1024,
+    docsPerRequest: 1,
     corpusDocs: 10_000,
     mode: 'closed',
-    budget: { seconds: SECONDS },
+    budget: { seconds: SECONDS, rounds: ROUNDS },
     levels,
     profileLevel: opts.profileLevel ?? { workers: workers[0], concurrency: concurrencies[Math.floor((concurrencies.length - 1) / 2)] },
     sweeps: sweepSummaries(levels),

@@ -7,7 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { call } from '../helpers/http.ts';
-import { GLOBEX, MigrationFleet } from './migration-fleet.ts';
+import { ACME, GLOBEX, MigrationFleet } from './migration-fleet.ts';
 import { checkModel, Readers, Writer } from './workload.ts';
 
 describe('live migration: shared → index → cluster → shared under load, three instances', () => {
@@ -60,4 +60,34 @@ describe('live migration: shared → index → cluster → shared under load, th
       assert.equal(res.status, 404, `the old source ${index} on engine ${engine} was removed`);
     }
   });
+
+  it('a move into a place holding an older copy of the index clears it first: equal versions never hide a difference', async () => {
+    const move = async (to: Record<string, string>): Promise<void> => {
+      const started = await fleet.admin('POST', '', { tenant: 'acme', index: 'orders', to, auto_cutover: true, keep_source: true });
+      assert.equal(started.status, 201, started.text);
+      await fleet.until('complete', (s) => s.id === started.body.id && s.state === 'complete', 60_000);
+    };
+    // As a client does: a write refused while instances learn of a flip is sent again.
+    const write = async (method: string, path: string, body?: unknown): Promise<number> => {
+      for (let i = 0; ; i++) {
+        const res = await call(fleet.any(), method, path, body, { headers: ACME });
+        if (res.status !== 409 || i > 200) return res.status;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    const put = async (id: string, v: number): Promise<void> => {
+      const status = await write('PUT', `/orders/_doc/${id}?refresh=true`, { v, tag: 'lineage' });
+      assert.ok(status === 200 || status === 201, `PUT ${status}`);
+    };
+    await put('lineage', 1); // version 1 in the shared index, kept there by keep_source
+    await move({ kind: 'index' });
+    assert.equal(await write('DELETE', '/orders/_doc/lineage?refresh=true'), 200);
+    await move({ kind: 'cluster', cluster: 'second' }); // the id is not copied: no tombstone there
+    await put('lineage', 2); // version 1 again, other content
+    await move({ kind: 'shared' }); // back where the kept copy holds version 1 with v 1
+    const got = await call<{ _source?: { v: number } }>(fleet.any(), 'GET', '/orders/_doc/lineage', undefined, { headers: ACME });
+    assert.equal(got.status, 200, got.text);
+    assert.equal(got.body._source?.v, 2, 'the document holds its last value, not the older copy’s');
+  });
 });
+

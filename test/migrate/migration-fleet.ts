@@ -122,6 +122,19 @@ export class MigrationFleet {
     return res.body.aggregations?.top.value ?? null;
   }
 
+  /** Each placement's copy of one of acme's documents (value, version, epoch), read from the engines: what a failed check prints. */
+  async whereIs(id: string): Promise<string> {
+    const out: string[] = [];
+    for (const [placement, loc] of Object.entries(LOCATIONS)) {
+      const path = loc.shared ? `/${loc.index}/_doc/${encodeURIComponent(`acme:orders:${id}`)}?routing=acme` : `/${loc.index}/_doc/${encodeURIComponent(id)}`;
+      const res = await call<{ found?: boolean; _version?: number; _source?: Record<string, unknown> }>(this.engines[loc.engine].url, 'GET', path);
+      const src = res.body._source ?? {};
+      const v = Object.entries(src).find(([k]) => k === 'v' || k.startsWith('v__osx_'))?.[1];
+      out.push(res.body.found === true ? `${placement}: v=${String(v)} version ${res.body._version} epoch ${String(src._epoch)}` : `${placement}: -`);
+    }
+    return out.join('; ');
+  }
+
   /** How many of acme's documents a placement holds, read from its engine (0 when its index is gone). */
   async docsAt(placement: string): Promise<number> {
     const loc = LOCATIONS[placement];

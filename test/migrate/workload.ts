@@ -18,6 +18,8 @@ export class WriteModel {
   readonly docs = new Map<string, number | undefined>();
   /** Ids whose last write got an answer that says neither yes nor no (their value is not checked). */
   readonly uncertain = new Set<string>();
+  /** Every answer each id's writes got, in order (what a failed check prints). */
+  readonly history = new Map<string, string[]>();
   acknowledged = 0;
   retried = 0;
   /** The longest a write waited for a placement to accept it (ms): the cutover's pause, as the writer saw it. */
@@ -95,6 +97,9 @@ export class Writer {
   }
 
   private settle(id: string, res: HttpResult<Body>, ok: boolean, value: number | undefined): void {
+    const h = this.model.history.get(id) ?? [];
+    h.push(`${value ?? 'delete'}:${res.status}${ok ? '' : '!'}@${Date.now() % 100_000}`);
+    this.model.history.set(id, h.slice(-12));
     if (ok) {
       this.model.docs.set(id, value);
       this.model.uncertain.delete(id);
@@ -111,7 +116,10 @@ export class Writer {
   private async update(id: string): Promise<void> {
     const v = ++this.counter;
     const res = await this.send('POST', `/orders/_update/${id}`, { doc: { v } });
-    if (res.status === 404) return; // not there: nothing changed
+    if (res.status === 404) {
+      this.model.history.get(id)?.push(`update ${v}:404@${Date.now() % 100_000}`);
+      return; // not there: nothing changed
+    }
     this.settle(id, res, res.status === 200, v);
   }
 
@@ -229,7 +237,7 @@ export async function checkModel(fleet: MigrationFleet, model: WriteModel): Prom
   }
   for (const [id, value] of model.docs) {
     if (model.uncertain.has(id)) continue;
-    if (value === undefined) assert.ok(!seen.has(id), `deleted document ${id} came back`);
-    else assert.equal(seen.get(id), value, `document ${id} should hold its last acknowledged value`);
+    if (value === undefined) assert.ok(!seen.has(id), `deleted document ${id} came back (its writes: ${model.history.get(id)?.join(' ')})`);
+    else if (seen.get(id) !== value) assert.fail(`document ${id} should hold its last acknowledged value ${value}, holds ${seen.get(id)} (its writes: ${model.history.get(id)?.join(' ')}; where it is: ${await fleet.whereIs(id)})`);
   }
 }

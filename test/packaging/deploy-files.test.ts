@@ -117,7 +117,7 @@ describe('Dockerfile and deploy/osproxy.service name only what exists', () => {
     assert.equal(cli(...exec.slice(2, 3), '--help').status, 0);
     assert.equal(value('ExecReload'), '/bin/kill -HUP $MAINPID');
     assert.ok(existsSync('/bin/kill'));
-    assert.match(read('src/cli/serve.ts'), /reloadOnSighup/, 'serve re-reads its configuration on SIGHUP');
+    assert.match(read('src/cli/serve-run.ts'), /reloadOnSighup/, 'serve re-reads its configuration on SIGHUP');
     assert.equal(value('RestartPreventExitStatus'), '2');
     assert.equal(value('KillSignal'), 'SIGTERM');
     assert.match(value('User'), /^[a-z_][a-z0-9_-]*$/);

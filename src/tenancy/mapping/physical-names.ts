@@ -44,10 +44,21 @@ export function namesPhysicalMark(key: string): boolean {
   return key.includes(PHYSICAL_MARK);
 }
 
+const UNMAPPED_SUFFIX = new RegExp(`${UNMAPPED_TAG}$`);
+/** Keys already mapped back: every document of an index repeats the same few (bounded: emptied when full). */
+const LOGICAL_KEYS = new Map<string, string>();
+const LOGICAL_KEYS_MAX = 8192;
+
 /** A physical key (possibly dotted) back to the tenant's name. */
 export function logicalKey(key: string): string {
   if (!key.includes(PHYSICAL_MARK)) return key;
-  return key.split('.').map((seg) => seg.replace(SUFFIX, '').replace(new RegExp(`${UNMAPPED_TAG}$`), '')).join('.');
+  let logical = LOGICAL_KEYS.get(key);
+  if (logical === undefined) {
+    logical = key.split('.').map((seg) => seg.replace(SUFFIX, '').replace(UNMAPPED_SUFFIX, '')).join('.');
+    if (LOGICAL_KEYS.size >= LOGICAL_KEYS_MAX) LOGICAL_KEYS.clear();
+    LOGICAL_KEYS.set(key, logical);
+  }
+  return logical;
 }
 
 /** Every physical name in a text (an upstream error reason) replaced by the tenant's. */
@@ -61,8 +72,17 @@ export function logicalSource(node: Json): Json {
   if (Array.isArray(node)) return node.map(logicalSource);
   if (!isObject(node)) return node;
   const out: JsonObject = {};
-  for (const [key, value] of Object.entries(node)) out[logicalKey(key)] = logicalSource(value);
+  for (const key of Object.keys(node)) {
+    const value = node[key];
+    putKey(out, logicalKey(key), typeof value === 'object' && value !== null ? logicalSource(value) : value);
+  }
   return out;
+}
+
+/** `out[key] = value` as an own property, even for a key named `__proto__` (a plain assignment would set the prototype). */
+export function putKey(out: JsonObject, key: string, value: Json): void {
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
 }
 
 /** Parameters a field can never change once mapped (OpenSearch refuses the update): they name it. */
