@@ -56,9 +56,9 @@ function failedTests() {
 
 const filters = process.argv.slice(2);
 const files = collect('test').filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
-// Tests that measure a process's memory or latency (and the real bench run, which loads both cores) run alone afterwards: a neighbour on the
+// Tests that measure a process's memory or latency (and the real bench and chaos runs, which load both cores) run alone afterwards: a neighbour on the
 // other core would distort what they measure.
-const isSensitive = (f) => /memory|fairness|bench-run/.test(f);
+const isSensitive = (f) => /memory|fairness|bench-run|chaos-run/.test(f);
 const first = run(files.filter((f) => !isSensitive(f)), 2);
 const second = run(files.filter(isSensitive), 1);
 const failed = failedTests();

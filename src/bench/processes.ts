@@ -63,11 +63,13 @@ async function stopChild(child: ChildProcess): Promise<void> {
 interface Launch {
   entry?: string;
   nodeArgs?: string[];
+  /** Extra environment variables for the child. */
+  env?: Record<string, string>;
 }
 
 /** Runs `node <argv>` and resolves with the URL that `pickUrl` reads from its first non-log stdout line. */
-async function spawnNode(name: string, argv: string[], pickUrl: (line: unknown) => string): Promise<BenchProcess> {
-  const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
+async function spawnNode(name: string, argv: string[], pickUrl: (line: unknown) => string, env: Record<string, string> = {}): Promise<BenchProcess> {
+  const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   try {
     const url = pickUrl(JSON.parse(await readAddressLine(child, name)));
     return { name, url, pid: child.pid as number, stop: () => stopChild(child) };
@@ -81,7 +83,7 @@ async function spawnNode(name: string, argv: string[], pickUrl: (line: unknown) 
 function spawnCli(name: string, args: string[], pickUrl: (line: unknown) => string, launch: Launch = {}): Promise<BenchProcess> {
   const ts = launch.entry === undefined || launch.entry.endsWith('.ts');
   const entry = ts ? ['--import', 'tsx', launch.entry ?? CLI] : [launch.entry as string];
-  return spawnNode(name, [...(launch.nodeArgs ?? []), ...entry, ...args], pickUrl);
+  return spawnNode(name, [...(launch.nodeArgs ?? []), ...entry, ...args], pickUrl, launch.env);
 }
 
 /** Runs a script (bundled `.js` under plain node, `.ts` under tsx) that prints `{"<name>": url}` first, e.g. the floor forwarder. */
@@ -105,9 +107,11 @@ export interface ProxySpawnOptions {
   nodeArgs?: string[];
   /** A bundled CLI (`bundleCli`) to run with plain node, or a `main.ts` (e.g. another checkout's) under tsx. */
   entry?: string;
+  /** Extra environment variables for the proxy process. */
+  env?: Record<string, string>;
 }
 
 export function spawnProxy(configFile: string, opts: ProxySpawnOptions = {}): Promise<BenchProcess> {
   const args = ['serve', '--config', configFile, ...(opts.workers === undefined ? [] : ['--workers', String(opts.workers)])];
-  return spawnCli('proxy', args, (line) => (line as { osproxy: string[] }).osproxy[0], { entry: opts.entry, nodeArgs: opts.nodeArgs });
+  return spawnCli('proxy', args, (line) => (line as { osproxy: string[] }).osproxy[0], { entry: opts.entry, nodeArgs: opts.nodeArgs, env: opts.env });
 }

@@ -51,19 +51,22 @@ class BarProgress implements BenchProgress {
 }
 
 class LineProgress implements BenchProgress {
+  constructor(private readonly prefix: string) {}
+
   run(label: string): void {
-    process.stderr.write(`bench: ${label}\n`);
+    process.stderr.write(`${this.prefix}: ${label}\n`);
   }
 
   tick(): void {}
 
   note(message: string): void {
-    process.stderr.write(`bench: ${message}\n`);
+    process.stderr.write(`${this.prefix}: ${message}\n`);
   }
 
   stop(): void {}
 }
 
-export function createProgress(enabled: boolean, totalRuns: number): BenchProgress {
-  return enabled && process.stderr.isTTY ? new BarProgress(totalRuns) : new LineProgress();
+/** `prefix`: the command the plain lines name (`bench: …`, `chaos: …`). */
+export function createProgress(enabled: boolean, totalRuns: number, prefix = 'bench'): BenchProgress {
+  return enabled && process.stderr.isTTY ? new BarProgress(totalRuns) : new LineProgress(prefix);
 }

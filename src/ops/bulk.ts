@@ -13,6 +13,7 @@
  *   answer has begun), it cannot: the items not yet sent and the malformed line itself fail per
  *   item, the rest of the body is read and discarded unparsed, and `errors` is true.
  */
+import { testBreak } from '../core/test-break.ts';
 import { asClientError, illegalArgument, OsproxyError, validationFailed } from '../http/errors.ts';
 import { ndjsonLines } from '../stream/ndjson-lines.ts';
 import { BulkBatcher } from './bulk-batcher.ts';
@@ -57,6 +58,11 @@ async function runBulk(ctx: OpContext, out: OrderedItems): Promise<void> {
   const fail = (p: ParsedAction | undefined, e: OsproxyError): void => out.set(pos++, itemError(shellOf(ctx, p), e, ctx.id));
   const targets = new BulkTargets(ctx);
   const accept = async (p: ParsedAction): Promise<void> => {
+    if (p.action === 'index' && testBreak('drop-bulk-item')) {
+      const shell = shellOf(ctx, p);
+      out.set(pos++, { index: { _index: shell.lindex, _id: shell.id ?? '', _version: 1, result: 'created', status: 201 } });
+      return;
+    }
     const item = await prepareItem(ctx, p, targets);
     if (item.error !== undefined) out.set(pos++, itemError(item, item.error, ctx.id));
     else await batcher.add(pos++, item);

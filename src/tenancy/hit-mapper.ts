@@ -4,6 +4,7 @@
  * `_explanation`/`_shard`/`_node` (they carry physical names and the scope filter). A hit that
  * does not provably belong to this tenant is dropped (defense in depth behind the query filter).
  */
+import { testBreakOn } from '../core/test-break.ts';
 import { isObject, type Json, type JsonObject } from '../core/json.ts';
 import { splitSharedId } from './id-codec.ts';
 import type { Target } from './names.ts';
@@ -90,7 +91,7 @@ function identify(hit: JsonObject, ctx: HitContext): HitIdentity | undefined {
   if (targets === undefined || targets.length === 0) return undefined;
   const source = isObject(hit._source) ? hit._source : undefined;
   const tagged = source?.[ctx.reserved.tenant];
-  if (tagged !== undefined && tagged !== ctx.tenant) return undefined;
+  if (tagged !== undefined && tagged !== ctx.tenant && !testBreakOn('skip-tenant-filter')) return undefined;
   const shared = targets.filter((t) => t.placement === 'shared');
   if (shared.length === 0) return { target: targets[0], id: typeof hit._id === 'string' ? hit._id : undefined };
   return identifyShared(hit, shared, source?.[ctx.reserved.lindex], ctx);
@@ -104,7 +105,7 @@ function identifyShared(hit: JsonObject, shared: readonly Target[], taggedLindex
     return target === undefined ? undefined : { target, id: undefined };
   }
   const parts = splitSharedId(hit._id);
-  if (parts === undefined || parts.tenant !== ctx.tenant) return undefined;
+  if (parts === undefined || (parts.tenant !== ctx.tenant && !testBreakOn('skip-tenant-filter'))) return undefined;
   if (taggedLindex !== undefined && taggedLindex !== parts.lindex) return undefined;
   const target = shared.find((t) => t.lindex === parts.lindex);
   return target === undefined ? undefined : { target, id: parts.id };

@@ -2,6 +2,7 @@
  * The scope of one search-like request: the tenant, the logical indexes it targets, and the filter
  * that confines it to them (SPEC §4.4).
  */
+import { testBreak } from '../core/test-break.ts';
 import type { Json, JsonObject } from '../core/json.ts';
 import { refuse } from './errors.ts';
 import { assertTenantId, type Target } from './names.ts';
@@ -78,7 +79,7 @@ export function buildRewriteContext(scope: SearchScope, walk: QueryWalker): Rewr
     shared: sharedTargets.length > 0,
     reserved: scope.reserved,
     storedScriptAllowlist: scope.storedScriptAllowlist,
-    filter: scopeFilter(scope.tenant, sharedTargets, dedicatedTargets, scope.reserved),
+    filter: testBreak('skip-tenant-filter') ? undefined : scopeFilter(scope.tenant, sharedTargets, dedicatedTargets, scope.reserved),
     fields: fieldResolver(scope.targets),
     // Only when every searched index keeps the logical id field: a dedicated index has none.
     logicalIds: dedicatedTargets.length === 0 && scope.reserved.id !== undefined && sharedTargets.every((t) => t.fields !== undefined),
