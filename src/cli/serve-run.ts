@@ -57,8 +57,9 @@ export interface ServeOptions extends FlagLayer {
 async function serveOne(config: OsproxyConfig, reload: () => OsproxyConfig): Promise<void> {
   const [{ startProxy }, { reloadOnSighup }] = await Promise.all([import('../server/proxy-server.ts'), import('../server/reconfigure.ts')]);
   const proxy = await startProxy(config);
-  console.log(JSON.stringify({ osproxy: proxy.urls }));
+  // Signals are handled before the address line: whoever reads it may stop the process at once.
   stopOnSignals(() => proxy.close());
+  console.log(JSON.stringify({ osproxy: proxy.urls }));
   reloadOnSighup(proxy, reload);
 }
 
