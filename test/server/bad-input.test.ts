@@ -505,7 +505,16 @@ describe('an upstream that is down', () => {
     assert.ok(Number(health.headers['retry-after']) >= 1);
 
     await holder.release();
-    engine = await startEngine({ port });
+    // Our end of the held connection may linger a moment in the kernel (LAST_ACK) after its close
+    // event: bind once the port is free, not at a fixed time.
+    for (let attempt = 0; engine === undefined; attempt++) {
+      try {
+        engine = await startEngine({ port });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 100) throw e;
+        await sleep(50);
+      }
+    }
     let back: HttpResult<Body> | undefined;
     for (const deadline = Date.now() + 30_000; Date.now() < deadline; await sleep(100)) {
       back = await timed('GET', '/');
