@@ -5,7 +5,7 @@
  * own CPU (this process) is read too: on a small machine it competes with what it measures.
  */
 import { processCpuMicros } from '../observe/process-cpu.ts';
-import { childPids } from '../observe/process-rss.ts';
+import { sumOverTree } from '../observe/process-rss.ts';
 
 /**
  * User + system CPU (µs) of `pid` and all its live descendants, or undefined when `pid` itself
@@ -14,19 +14,7 @@ import { childPids } from '../observe/process-rss.ts';
  * their workers for the whole run, so this does not happen in a healthy run.
  */
 export function processTreeCpuMicros(pid: number): number | undefined {
-  const root = processCpuMicros(pid);
-  if (root === undefined) return undefined;
-  let total = root;
-  const seen = new Set([pid]);
-  const queue = childPids(pid);
-  while (queue.length > 0) {
-    const p = queue.pop() as number;
-    if (seen.has(p)) continue;
-    seen.add(p);
-    total += processCpuMicros(p) ?? 0;
-    queue.push(...childPids(p));
-  }
-  return total;
+  return sumOverTree(pid, processCpuMicros);
 }
 
 /** The processes whose CPU a round reads: the hop (proxy, peer, floor; none for direct) and the upstream. */

@@ -39,7 +39,15 @@ export function childPids(pid: number): number[] {
  * not readable (not Linux, or the process is gone). Descendants that vanish mid-walk count 0.
  */
 export function processTreeRssKib(pid: number): number | undefined {
-  const root = rssKib(pid);
+  return sumOverTree(pid, rssKib);
+}
+
+/**
+ * `read` summed over `pid` and all its live descendants, or undefined when `pid` itself is not
+ * readable; a descendant that vanishes mid-walk counts 0.
+ */
+export function sumOverTree(pid: number, read: (pid: number) => number | undefined): number | undefined {
+  const root = read(pid);
   if (root === undefined) return undefined;
   let total = root;
   const seen = new Set([pid]);
@@ -48,7 +56,7 @@ export function processTreeRssKib(pid: number): number | undefined {
     const p = queue.pop() as number;
     if (seen.has(p)) continue;
     seen.add(p);
-    total += rssKib(p) ?? 0;
+    total += read(p) ?? 0;
     queue.push(...childPids(p));
   }
   return total;
