@@ -3,6 +3,7 @@ import { isObject, type JsonObject } from '../core/json.ts';
 import type { ReservedFields, Target } from '../tenancy/index.ts';
 import { fieldResolver, type FieldResolver } from '../tenancy/mapping/field-resolver.ts';
 import { logicalKey, logicalSource, putKey } from '../tenancy/mapping/physical-names.ts';
+import { reservedNames } from '../tenancy/reserved-fields.ts';
 import type { OpContext } from './context.ts';
 
 const SOURCE_PARAMS = new Set(['_source', '_source_includes', '_source_excludes', 'stored_fields']);
@@ -29,9 +30,11 @@ function namesField(key: string, name: string | undefined): boolean {
   return name !== undefined && key.startsWith(name) && (key.length === name.length || key.charCodeAt(name.length) === 46 /* . */);
 }
 
-/** isReservedField (tenancy/reserved-fields.ts), without building the list of names for every key. */
+/** isReservedField (tenancy/reserved-fields.ts) over the memoized list of names, without building one per key. */
 function isReserved(key: string, r: ReservedFields): boolean {
-  return namesField(key, r.tenant) || namesField(key, r.lindex) || namesField(key, r.id) || namesField(key, r.epoch);
+  // The memoized list of every reserved name: a field added to ReservedFields is never missed here.
+  for (const name of reservedNames(r)) if (namesField(key, name)) return true;
+  return false;
 }
 
 /** A stored `_source` as the tenant wrote it: reserved fields removed, its own field names back. */
