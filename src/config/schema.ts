@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AdmissionSchema, MetricsSchema } from './admission-schema.ts';
 import { JwtSchema, OperatorsSchema } from './auth-schema.ts';
+import { ObserveSchema } from './observe-schema.ts';
 import { TENANT_ID, TenantSchema } from './tenant-schema.ts';
 
 const MiB = 1024 * 1024;
@@ -137,6 +138,7 @@ export const ConfigSchema = z
     control: ControlSchema,
     admission: AdmissionSchema,
     metrics: MetricsSchema,
+    observe: ObserveSchema,
     allow_cleartext_mutation: z.boolean().default(false).describe('Accept writes over cleartext HTTP on non-loopback listeners (otherwise 403).'),
     log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level (JSON lines on stdout); changes on SIGHUP.'),
   })

@@ -9,10 +9,13 @@ export interface Classified {
   id?: string;
   /** A third path parameter (`/_nodes/{id}/{metric}`). */
   metric?: string;
+  /** The route that matched (`/{index}/_doc/{id}`): the path's shape, with no names or ids. */
+  route: string;
 }
 
 interface Rule {
   methods: readonly string[];
+  pattern: string;
   segments: readonly string[];
   spec: EndpointSpec;
 }
@@ -20,7 +23,7 @@ interface Rule {
 /** The routes of the endpoint table, in table order. */
 const rules: Rule[] = ENDPOINT_NAMES.flatMap((name) => {
   const spec = endpointSpec(name);
-  return spec.routes.map(([methods, pattern]) => ({ methods, segments: pattern.split('/').filter((s) => s !== ''), spec }));
+  return spec.routes.map(([methods, pattern]) => ({ methods, pattern, segments: pattern.split('/').filter((s) => s !== ''), spec }));
 });
 
 /** The same routes by method (still in table order), so a request scans only its method's. */
@@ -78,7 +81,7 @@ export function classify(method: string, pathname: string): Classified {
   }
   for (const rule of rulesByMethod.get(method) ?? []) {
     const m = matchRule(rule, segs, decoded);
-    if (m !== undefined) return { spec: rule.spec, ...m };
+    if (m !== undefined) return { spec: rule.spec, route: rule.pattern, ...m };
   }
   throw unsupportedEndpoint(method, pathname);
 }

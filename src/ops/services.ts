@@ -6,6 +6,7 @@ import type { ControlPlane } from '../control/control-plane.ts';
 import type { InflightBudget } from '../http/body.ts';
 import type { ExplainRing } from '../observe/explain.ts';
 import type { ProxyMetrics } from '../observe/metrics.ts';
+import type { RequestSink } from '../observe/request-timeline.ts';
 import type { TenancySettings } from '../resolve/request-scope.ts';
 import type { UpstreamCluster } from '../upstream/cluster.ts';
 
@@ -22,6 +23,8 @@ export interface Services {
   readonly credentials: CredentialCache;
   readonly metrics: ProxyMetrics;
   readonly explain: ExplainRing;
+  /** Exports one span per stage of each finished request (observe.traces); absent when tracing is off. */
+  readonly tracer?: RequestSink;
   readonly budget: InflightBudget;
   readonly admission: Admission;
   readonly log: Logger;

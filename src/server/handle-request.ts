@@ -15,6 +15,7 @@ import { asClientError, forbidden, illegalArgument, unavailable } from '../http/
 import { errorReply, type Reply } from '../http/reply.ts';
 import type { Classified } from '../http/classify.ts';
 import type { ExplainDraft } from '../observe/explain.ts';
+import { RequestTimeline } from '../observe/request-timeline.ts';
 import type { OpContext } from '../ops/context.ts';
 import type { Services } from '../ops/services.ts';
 import { OPS } from '../ops/table.ts';
@@ -58,9 +59,8 @@ function peerOf(req: IncomingMessage): { certSubjectCn?: string; loopback: boole
 /** What one request accumulates on its way through the pipeline (for metrics, logs and explain). */
 interface Trace {
   explain: ExplainDraft;
-  /** When the request arrived (ms since the epoch), for its explain record. */
-  atMs: number;
-  upstreamMs: number;
+  /** Stage boundaries: when it arrived, was authenticated, resolved, handled, sent; upstream waits. */
+  timeline: RequestTimeline;
   /** Frees the request's buffered body and admission slot; runs once the reply is sent. */
   cleanups: (() => void)[];
   failed: boolean;
@@ -99,7 +99,7 @@ class RequestContext implements OpContext {
   }
 
   addUpstreamMs(ms: number): void {
-    this.trace.upstreamMs += ms;
+    this.trace.timeline.addUpstream(ms);
   }
 }
 
@@ -115,6 +115,7 @@ async function tenantRequest(services: Services, req: IncomingMessage, pathname:
   const binding = snapshot.auth.bind(principal, tenantHeaderOf(req.headers));
   explain.principal = principal.id;
   explain.tenant = binding.tenant;
+  trace.timeline.authenticated = performance.now();
   if (snapshot.tenant(binding.tenant)?.doc.state === 'suspended') throw forbidden('tenant_suspended', `tenant [${binding.tenant}] is suspended`);
   const endpoint = classify(method, pathname);
   explain.endpoint = endpoint.spec.name;
@@ -126,7 +127,10 @@ async function tenantRequest(services: Services, req: IncomingMessage, pathname:
   if (!admitted.admitted) throw rejectionError(admitted);
   trace.cleanups.push(admitted.release);
   const scope = new RequestScope(snapshot, binding, services.tenancy, endpoint, query);
-  return OPS[endpoint.spec.name](new RequestContext(req, method, query, endpoint, scope, services, trace));
+  trace.timeline.resolved = performance.now();
+  const reply = await OPS[endpoint.spec.name](new RequestContext(req, method, query, endpoint, scope, services, trace));
+  trace.timeline.handled = performance.now();
+  return reply;
 }
 
 /** The reply for one request, whatever route it takes; failures become OpenSearch-shaped errors. */
@@ -140,7 +144,7 @@ async function replyFor(services: Services, req: IncomingMessage, trace: Trace, 
     if (pathname.startsWith(ADMIN_PREFIX)) return await handleAdmin(services, req, new URL(req.url ?? '/', 'http://osproxy'), ready());
     if (isPassthrough(services, pathname)) {
       explain.endpoint = 'passthrough';
-      return await handlePassthrough(services, req, (ms) => (trace.upstreamMs += ms));
+      return await handlePassthrough(services, req, (ms) => trace.timeline.addUpstream(ms));
     }
     return formatReply(await tenantRequest(services, req, pathname, query, trace), query, services.config.limits.max_hit_bytes);
   } catch (e) {
@@ -156,10 +160,9 @@ async function replyFor(services: Services, req: IncomingMessage, trace: Trace, 
 
 /** One request through the pipeline, answered by exactly one reply. */
 export async function handleRequest(services: Services, req: IncomingMessage, res: ServerResponse, ready: () => boolean): Promise<void> {
-  const started = performance.now();
   const id = requestIdFor(req.headers['x-request-id']);
   const method = req.method ?? 'GET';
-  const trace: Trace = { explain: { request_id: id, method, rewrites: [], timings_ms: {} }, atMs: Date.now(), upstreamMs: 0, cleanups: [], failed: false, path: '/' };
+  const trace: Trace = { explain: { request_id: id, method, rewrites: [], timings_ms: {} }, timeline: new RequestTimeline(), cleanups: [], failed: false, path: '/' };
   services.metrics.inflight.inc();
   let bytesOut = 0;
   try {
@@ -168,17 +171,20 @@ export async function handleRequest(services: Services, req: IncomingMessage, re
     // While draining, every answer closes its connection so that shutdown does not wait on keep-alive;
     // so does a refusal answered before the request body was read.
     if (!ready() || (trace.failed && !req.complete)) reply.headers.connection = 'close';
+    trace.timeline.handled ||= performance.now();
     bytesOut = await sendReply(res, reply, { head: method === 'HEAD', log: services.log, requestId: id });
   } finally {
+    trace.timeline.sent = performance.now();
     for (const cleanup of trace.cleanups) cleanup();
     services.metrics.inflight.dec();
-    finish(services, trace, res, started, bytesOut);
+    finish(services, trace, req, res, bytesOut);
   }
 }
 
-function finish(services: Services, trace: Trace, res: ServerResponse, started: number, bytesOut: number): void {
-  const { explain, upstreamMs } = trace;
-  const totalMs = performance.now() - started;
+function finish(services: Services, trace: Trace, req: IncomingMessage, res: ServerResponse, bytesOut: number): void {
+  const { explain, timeline } = trace;
+  const upstreamMs = timeline.upstreamMs;
+  const totalMs = timeline.sent - timeline.started;
   const proxyMs = Math.max(0, totalMs - upstreamMs);
   const endpoint = explain.endpoint ?? 'other';
   explain.status = res.statusCode;
@@ -189,7 +195,8 @@ function finish(services: Services, trace: Trace, res: ServerResponse, started: 
   m.proxySeconds().observe(proxyMs / 1000);
   if (upstreamMs > 0) m.upstreamSeconds().observe(upstreamMs / 1000);
   m.bytesOut().inc(bytesOut);
-  services.explain.add(explain, trace.atMs);
+  services.explain.add(explain, timeline.startedWallMs);
+  services.tracer?.record({ requestId: explain.request_id, timeline, traceparent: headerOf(req, 'traceparent'), status: res.statusCode, attributes: spanAttributes(explain) });
   // The line's object only when it will be written (the level is live: SIGHUP may change it).
   if (services.log.isLevelEnabled('info')) {
     services.log.info({ request_id: explain.request_id, method: explain.method, path: trace.path, endpoint, tenant: explain.tenant, principal: explain.principal, status: res.statusCode, ms: explain.timings_ms }, 'request');
@@ -198,4 +205,18 @@ function finish(services: Services, trace: Trace, res: ServerResponse, started: 
 
 function round(ms: number): number {
   return Math.round(ms * 1000) / 1000;
+}
+
+function headerOf(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Shape-level span attributes (never a value, a query or a document id). */
+function spanAttributes(explain: ExplainDraft): Record<string, string | number> {
+  const out: Record<string, string | number> = { 'http.request.method': explain.method, 'osproxy.endpoint': explain.endpoint ?? 'other' };
+  if (explain.tenant !== undefined) out['osproxy.tenant'] = explain.tenant;
+  if (explain.placement !== undefined) out['osproxy.placement'] = explain.placement;
+  if (explain.epoch !== undefined) out['osproxy.epoch'] = explain.epoch;
+  return out;
 }

@@ -141,7 +141,7 @@ export async function buildServices(config: OsproxyConfig, log: Logger): Promise
     control,
     metrics,
     credentials: new CredentialCache(),
-    explain: new ExplainRing(),
+    explain: new ExplainRing(config.observe.explain_ring),
     budget,
     admission,
     log,
