@@ -1,6 +1,7 @@
 import { Counter, Gauge, Registry } from '../core/prom-parts.ts';
 import { PlainGauge } from '../core/plain-metrics.ts';
 import type { UpstreamCluster } from '../upstream/cluster.ts';
+import { DirectiveMetrics } from './directive-metrics.ts';
 import { RequestMetrics } from './request-metrics.ts';
 
 /** The proxy's Prometheus metrics (SPEC §6), on a registry of its own (no global state). */
@@ -10,12 +11,14 @@ export class ProxyMetrics {
   readonly requests: RequestMetrics;
   readonly inflight: PlainGauge;
   readonly rejections: Counter<'reason'>;
+  readonly directives: DirectiveMetrics;
   /** Where `/_osproxy/metrics` gets its text: this registry, unless a cluster worker installs the aggregate. */
   private source: () => Promise<string> = () => this.registry.metrics();
 
   constructor(clusters: () => Iterable<UpstreamCluster>, inflightBytes: () => number) {
     const registers = [this.registry];
     this.requests = new RequestMetrics(this.registry);
+    this.directives = new DirectiveMetrics(this.registry);
     this.inflight = new PlainGauge('osproxy_inflight_requests', 'Requests in flight', this.registry);
     this.rejections = new Counter({ name: 'osproxy_rejections_total', help: 'Requests refused before reaching the upstream, by reason', labelNames: ['reason'], registers });
     new Gauge({
