@@ -71,6 +71,8 @@ interface Trace {
   /** Break-glass rings (directive ids) its explain record is copied to. */
   rings?: string[];
   bytesIn: number;
+  /** The request path (no query string: parameters may carry values). */
+  path: string;
 }
 
 /** The handler's view of one tenant request: a class, so a request builds no closures for it. */
@@ -154,6 +156,7 @@ async function replyFor(services: Services, req: IncomingMessage, trace: Trace, 
   let query = new URLSearchParams();
   try {
     ({ pathname, query } = requestTarget(req.url ?? '/'));
+    trace.path = pathname;
     if (pathname.startsWith(ADMIN_PREFIX)) return await handleAdmin(services, req, new URL(req.url ?? '/', 'http://osproxy'), ready());
     if (isPassthrough(services, pathname)) {
       explain.endpoint = 'passthrough';
@@ -175,7 +178,7 @@ async function replyFor(services: Services, req: IncomingMessage, trace: Trace, 
 export async function handleRequest(services: Services, req: IncomingMessage, res: ServerResponse, ready: () => boolean): Promise<void> {
   const id = requestIdFor(req.headers['x-request-id']);
   const method = req.method ?? 'GET';
-  const trace: Trace = { explain: { request_id: id, method, rewrites: [], timings_ms: {} }, timeline: new RequestTimeline(), cleanups: [], failed: false, level: services.config.observe.level, bytesIn: 0 };
+  const trace: Trace = { explain: { request_id: id, method, rewrites: [], timings_ms: {} }, timeline: new RequestTimeline(), cleanups: [], failed: false, level: services.config.observe.level, bytesIn: 0, path: '/' };
   services.metrics.inflight.inc();
   let bytesOut = 0;
   try {
@@ -217,13 +220,13 @@ function finish(services: Services, trace: Trace, req: IncomingMessage, res: Ser
   services.explain.add(explain, timeline.startedWallMs);
   if (trace.rings !== undefined) copyToRings(services, trace.rings, explainRecord(explain, timeline.startedWallMs));
   // The line's object only when it will be written (the level is live: SIGHUP may change it).
-  if (services.log.isLevelEnabled('info')) services.log.info(logLine(explain, endpoint), 'request');
+  if (services.log.isLevelEnabled('info')) services.log.info(logLine(explain, endpoint, trace.path), 'request');
 }
 
-/** The request's log line at its level: the explain record's shape fields, never a value or an id. */
-function logLine(explain: ExplainDraft, endpoint: string): Record<string, unknown> {
+/** The request's log line at its level: the path (never its query string) and the explain record's shape fields, never a value. */
+function logLine(explain: ExplainDraft, endpoint: string, path: string): Record<string, unknown> {
   const line: Record<string, unknown> = {
-    request_id: explain.request_id, method: explain.method, endpoint, route: explain.route, tenant: explain.tenant, principal: explain.principal,
+    request_id: explain.request_id, method: explain.method, path, endpoint, route: explain.route, tenant: explain.tenant, principal: explain.principal,
     indices: explain.indices, placement: explain.placement, status: explain.status, bytes_in: explain.bytes_in, bytes_out: explain.bytes_out, ms: explain.timings_ms,
   };
   if (explain.level !== 'shape') line.level = explain.level;
