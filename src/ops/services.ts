@@ -6,6 +6,7 @@ import type { ControlPlane } from '../control/control-plane.ts';
 import type { InflightBudget } from '../http/body.ts';
 import type { BreakglassRings } from '../observe/breakglass.ts';
 import type { ExplainRing } from '../observe/explain.ts';
+import type { PeerQueries } from '../observe/worker-queries.ts';
 import type { ProxyMetrics } from '../observe/metrics.ts';
 import type { RequestSink } from '../observe/request-timeline.ts';
 import type { TenancySettings } from '../resolve/request-scope.ts';
@@ -26,6 +27,8 @@ export interface Services {
   readonly explain: ExplainRing;
   /** Explain records copied by `ring_buffer` directives (`/_osproxy/admin/breakglass`). */
   readonly breakglass: BreakglassRings;
+  /** The other workers of `serve --workers N` (explain records and rings held elsewhere). */
+  readonly peers: PeerQueries;
   /** Exports one span per stage of each finished request (observe.traces); absent when tracing is off. */
   readonly tracer?: RequestSink;
   readonly budget: InflightBudget;

@@ -7,6 +7,7 @@ import { Admission } from '../batch/admission.ts';
 import { watchDirectiveExpiry } from './directive-expiry.ts';
 import { BreakglassRings } from '../observe/breakglass.ts';
 import { ExplainRing } from '../observe/explain.ts';
+import { PeerQueries } from '../observe/worker-queries.ts';
 import { ProxyMetrics } from '../observe/metrics.ts';
 import { UpstreamCluster } from '../upstream/cluster.ts';
 import type { BreakerChange } from '../upstream/breaker.ts';
@@ -145,6 +146,7 @@ export async function buildServices(config: OsproxyConfig, log: Logger): Promise
     credentials: new CredentialCache(),
     explain: new ExplainRing(config.observe.explain_ring),
     breakglass: new BreakglassRings(),
+    peers: new PeerQueries(),
     budget,
     admission,
     log,

@@ -1,5 +1,6 @@
 /** A `serve --workers N` worker (the primary is workers.ts). */
 import { useClusterMetrics } from '../observe/cluster-metrics.ts';
+import { answerPeer } from './admin/admin.ts';
 import type { OsproxyConfig } from '../config/schema.ts';
 import { startProxy, type RunningProxy } from './proxy-server.ts';
 import { shareControlChanges } from './control-sync.ts';
@@ -28,6 +29,8 @@ export async function runWorker(config: OsproxyConfig, reload: () => OsproxyConf
   process.on('SIGINT', stop);
   proxy = await startProxy(config);
   useClusterMetrics(proxy.services.metrics);
+  const services = proxy.services;
+  services.peers.join((kind, arg) => answerPeer(services, kind, arg));
   shareControlChanges(proxy.services.control);
   reloadOnSighup(proxy, reload);
   const message: ListeningMessage = { type: LISTENING, urls: proxy.urls };

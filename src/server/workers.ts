@@ -1,5 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import { answerMetricsRequests } from '../observe/cluster-metrics.ts';
+import { answerPeerQueries } from '../observe/worker-queries.ts';
 import { relayControlChanges } from './control-sync.ts';
 import { WORKER_ENV } from './worker-env.ts';
 
@@ -56,6 +57,7 @@ class Primary {
     // the address line (see relay); stderr goes straight to ours.
     cluster.setupPrimary({ stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
     answerMetricsRequests(() => [...this.listening.keys()]);
+    answerPeerQueries(() => [...this.listening.keys()]);
     relayControlChanges();
     cluster.on('message', (w: Worker, m: unknown) => this.onMessage(w, m));
     cluster.on('exit', (w: Worker, code: number | null, signal: string | null) => this.onExit(w, code, signal));

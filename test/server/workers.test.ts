@@ -188,6 +188,18 @@ describe('serve --workers 2 (node:cluster)', () => {
     assert.ok(total(second, 'osproxy_upstream_connections_opened') >= 2, 'each worker has its own upstream pool');
   });
 
+  it('finds an explain record whichever worker handled the request', async () => {
+    const ids = Array.from({ length: 12 }, (_, i) => `across-workers-${i}`);
+    for (const id of ids) assert.equal((await fresh(proxy.url, '/w/_doc/1', { ...ACME, 'x-request-id': id })).status, 200);
+    for (const id of ids) {
+      // Each lookup on a fresh connection: about half land on the worker that did not serve it.
+      const rec = await fresh(proxy.url, `/_osproxy/explain/${id}`, OPERATOR);
+      assert.equal(rec.status, 200, `${id}: ${rec.body}`);
+      assert.equal((JSON.parse(rec.body) as { request_id: string; tenant: string }).tenant, 'acme');
+    }
+    assert.equal((await fresh(proxy.url, '/_osproxy/explain/never-sent', OPERATOR)).status, 404);
+  });
+
   it('answers a scrape with a 503 in OpenSearch shape, not a hang, when a worker cannot answer', async () => {
     const [frozen] = workerPids(proxy.pid);
     process.kill(frozen, 'SIGSTOP');

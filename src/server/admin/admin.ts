@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { notFound } from '../../http/errors.ts';
 import { jsonReply, textReply, type Reply } from '../../http/reply.ts';
 import type { Services } from '../../ops/services.ts';
+import type { PeerQueryKind } from '../../observe/worker-queries.ts';
 import { admitOperator } from './admin-request.ts';
 import { readiness } from './readiness.ts';
 import { breakglassApi, directivesApi } from './directives-api.ts';
@@ -38,7 +39,8 @@ export async function handleAdmin(services: Services, req: IncomingMessage, url:
   }
   if (sub.startsWith('explain/')) {
     services.operators.check(req.headers);
-    const rec = services.explain.get(decodeURIComponent(sub.slice('explain/'.length)));
+    const id = decodeURIComponent(sub.slice('explain/'.length));
+    const rec = services.explain.get(id) ?? (await services.peers.ask('explain', id))[0];
     if (rec === undefined) throw notFound('resource_not_found_exception', 'explain_not_found', 'no explain record for that request id (it may have left the ring)');
     return jsonReply(200, rec);
   }
@@ -54,4 +56,10 @@ export async function handleAdmin(services: Services, req: IncomingMessage, url:
     services.operators.check(req.headers);
   }
   throw notFound('resource_not_found_exception', 'admin_not_found', `unknown admin endpoint [${sub}]`);
+}
+
+/** This worker's answer to another worker's question (`serve --workers N`). */
+export function answerPeer(services: Services, kind: PeerQueryKind, arg: string): unknown {
+  if (kind === 'explain') return services.explain.get(arg);
+  return services.breakglass.read(arg === '' ? undefined : arg);
 }

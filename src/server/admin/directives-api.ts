@@ -6,6 +6,7 @@
 import { checkDirective, checkDirectiveId, DirectiveAdmin } from '../../control/directive-admin.ts';
 import { DirectiveSchema, type DirectiveDoc } from '../../control/directive-doc.ts';
 import { notFound } from '../../http/errors.ts';
+import type { ExplainRecord } from '../../observe/explain.ts';
 import { jsonReply, type Reply } from '../../http/reply.ts';
 import { adminBody, audit, intParam, methodNotAllowed, type AdminCall } from './admin-request.ts';
 
@@ -54,9 +55,14 @@ export async function directivesApi(call: AdminCall, rest: string[]): Promise<Re
   throw notFound('resource_not_found_exception', 'admin_not_found', `unknown admin endpoint [directives/${rest.join('/')}]`);
 }
 
-/** `admin/breakglass[?directive=ID]`: this instance's rings, newest record first. */
-export function breakglassApi(call: AdminCall): Reply {
+/** `admin/breakglass[?directive=ID]`: the rings of every worker of this instance, newest record first. */
+export async function breakglassApi(call: AdminCall): Promise<Reply> {
   if (call.req.method !== 'GET') throw methodNotAllowed(call.req.method ?? '', '/_osproxy/admin/breakglass', ['GET']);
   const directive = call.query.get('directive') ?? undefined;
-  return jsonReply(200, { instance: call.services.control.instanceId, rings: call.services.breakglass.read(directive) });
+  const rings = call.services.breakglass.read(directive);
+  for (const theirs of (await call.services.peers.ask('breakglass', directive ?? '')) as Record<string, ExplainRecord[]>[]) {
+    for (const [id, records] of Object.entries(theirs)) rings[id] = [...(rings[id] ?? []), ...records];
+  }
+  for (const records of Object.values(rings)) records.sort((a, b) => b.at.localeCompare(a.at));
+  return jsonReply(200, { instance: call.services.control.instanceId, rings });
 }
