@@ -8,11 +8,10 @@
  * Run as its own process (so its CPU can be read from /proc):
  *   node floor-forwarder.js <upstream-url>     → prints {"floor":"http://127.0.0.1:<port>"}
  */
-import { realpathSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { Pool, type Dispatcher } from 'undici';
+import { isEntryScript } from '../core/entry-script.ts';
 
 /** As osproxy's defaults: the upstream pool size, and the listener's keep-alive (clients reuse connections across rounds). */
 const CONNECTIONS = 64;
@@ -97,4 +96,4 @@ async function main(argv: readonly string[]): Promise<void> {
 }
 
 // Compared as real paths: a node_modules reached through a symlink names the script by another path.
-if (process.argv[1] !== undefined && realpathSync(fileURLToPath(import.meta.url)) === realpathSync(process.argv[1])) await main(process.argv.slice(2));
+if (isEntryScript(import.meta.url)) await main(process.argv.slice(2));

@@ -6,11 +6,10 @@
  *
  *   npm run build            # → dist/main.js   (node dist/main.js serve --config …)
  */
-import { realpathSync } from 'node:fs';
 import { build } from 'esbuild';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { projectRoot } from '../core/project-root.ts';
+import { isEntryScript } from '../core/entry-script.ts';
 
 const ROOT = projectRoot();
 const ENTRY = join(ROOT, 'src/cli/main.ts');
@@ -35,7 +34,7 @@ export async function bundleCli(outdir: string): Promise<string> {
 export const BENCH_BUILD_DIR = join(ROOT, 'node_modules/.cache/osproxy/bench-build');
 
 // Compared as real paths: a node_modules reached through a symlink names the script by another path.
-if (process.argv[1] !== undefined && realpathSync(fileURLToPath(import.meta.url)) === realpathSync(process.argv[1])) {
+if (isEntryScript(import.meta.url)) {
   const out = join(ROOT, 'dist');
   console.log(await bundleCli(out));
 }

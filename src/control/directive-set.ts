@@ -36,8 +36,6 @@ export interface DirectiveMatch {
   sampled: number;
 }
 
-const EMPTY: readonly DirectiveEntry[] = [];
-
 function push(map: Map<string, DirectiveEntry[]>, key: string, e: DirectiveEntry): void {
   const list = map.get(key);
   if (list === undefined) map.set(key, [e]);
@@ -89,24 +87,26 @@ export class DirectiveSet {
   /** The matching unexpired directives' outcome, or undefined when none matches (the common case). */
   evaluate(f: RequestFacts, now: number, slot: number): DirectiveMatch | undefined {
     if (this.entries.size === 0) return undefined;
-    let out: DirectiveMatch | undefined;
-    const consider = (list: readonly DirectiveEntry[]): void => {
-      for (const e of list) {
-        if (e.expiresMs <= now || !matches(e, f)) continue;
-        out ??= { level: 'off', rings: [], matched: 0, sampled: 0 };
-        out.matched++;
-        if (e.doc.refuse !== undefined && out.refuse === undefined) out.refuse = { id: e.id, status: e.doc.refuse.status, expiresMs: e.expiresMs };
-        if (slot >= e.doc.sample_per_mille) continue;
-        out.sampled++;
-        if (levelRank(e.doc.level) > levelRank(out.level)) out.level = e.doc.level;
-        if (e.doc.ring_buffer !== undefined) out.rings.push(e.id);
-      }
-    };
-    consider(this.byTenant.get(f.tenant) ?? EMPTY);
-    consider(this.byPrincipal.get(f.principal) ?? EMPTY);
-    consider(this.byEndpoint.get(f.endpoint) ?? EMPTY);
-    for (const index of f.indices) consider(this.byIndex.get(index) ?? EMPTY);
-    consider(this.global);
-    return out;
+    let out = scan(this.byTenant.get(f.tenant), f, now, slot, undefined);
+    out = scan(this.byPrincipal.get(f.principal), f, now, slot, out);
+    out = scan(this.byEndpoint.get(f.endpoint), f, now, slot, out);
+    if (this.byIndex.size > 0) for (const index of f.indices) out = scan(this.byIndex.get(index), f, now, slot, out);
+    return this.global.length === 0 ? out : scan(this.global, f, now, slot, out);
   }
+}
+
+/** Adds the bucket's matching directives to `out` (created on the first match: none allocates nothing). */
+function scan(list: readonly DirectiveEntry[] | undefined, f: RequestFacts, now: number, slot: number, out: DirectiveMatch | undefined): DirectiveMatch | undefined {
+  if (list === undefined) return out;
+  for (const e of list) {
+    if (e.expiresMs <= now || !matches(e, f)) continue;
+    out ??= { level: 'off', rings: [], matched: 0, sampled: 0 };
+    out.matched++;
+    if (e.doc.refuse !== undefined && out.refuse === undefined) out.refuse = { id: e.id, status: e.doc.refuse.status, expiresMs: e.expiresMs };
+    if (slot >= e.doc.sample_per_mille) continue;
+    out.sampled++;
+    if (levelRank(e.doc.level) > levelRank(out.level)) out.level = e.doc.level;
+    if (e.doc.ring_buffer !== undefined) out.rings.push(e.id);
+  }
+  return out;
 }
