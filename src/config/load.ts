@@ -43,6 +43,7 @@ export function envLayer(env: NodeJS.ProcessEnv): Raw {
   if (env.OSPROXY_CURSOR_PREVIOUS_KEYS) tenancy.cursor_previous_keys_b64 = env.OSPROXY_CURSOR_PREVIOUS_KEYS.split(',').map((k) => k.trim()).filter((k) => k !== '');
   if (Object.keys(tenancy).length > 0) out.tenancy = tenancy;
   if (env.OSPROXY_ALLOW_CLEARTEXT_MUTATION) out.allow_cleartext_mutation = env.OSPROXY_ALLOW_CLEARTEXT_MUTATION === 'true';
+  if (env.OSPROXY_DEBUG_HEADER_KEY) out.observe = { debug_header_key: env.OSPROXY_DEBUG_HEADER_KEY };
   return out;
 }
 

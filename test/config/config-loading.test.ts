@@ -48,6 +48,14 @@ describe('configuration: YAML file < OSPROXY_* env < flags, validated up front',
     assert.equal(fromFlags.log_level, 'error');
   });
 
+  it('takes the debug header key from OSPROXY_DEBUG_HEADER_KEY, keeping the rest of observe from the file', () => {
+    const file = yamlFile(base + 'observe:\n  level: timing\n');
+    const cfg = loadConfig({ file, env: { OSPROXY_DEBUG_HEADER_KEY: 'k'.repeat(32) } });
+    assert.equal(cfg.observe.debug_header_key, 'k'.repeat(32));
+    assert.equal(cfg.observe.level, 'timing');
+    assert.throws(() => loadConfig({ file, env: { OSPROXY_DEBUG_HEADER_KEY: 'short' } }), (e: unknown) => e instanceof ConfigError && /observe.debug_header_key/.test(e.message));
+  });
+
   it('reports an unreadable file and non-mapping YAML clearly', () => {
     assert.throws(() => loadConfig({ file: '/nonexistent/osproxy.yaml' }), /cannot read/);
     assert.throws(() => loadConfig({ file: yamlFile('- a\n- b\n') }), /must hold a YAML mapping/);
