@@ -40,7 +40,7 @@ describe('no document value is ever recorded', () => {
     await engine?.stop();
   });
 
-  it('keeps the canary out of logs, explain records, break-glass rings and metrics', async () => {
+  it('keeps the canary, and every credential, out of logs, explain records, break-glass rings and metrics', async () => {
     const expires = new Date(Date.now() + 600_000).toISOString();
     const directives: Record<string, unknown> = {
       tenant: { match: { tenant: 'acme' }, level: 'timing', ring_buffer: { size: 500 }, expires_at: expires },
@@ -94,5 +94,8 @@ describe('no document value is ever recorded', () => {
     assert.match(seen.breakglass, /canary-req-/, 'the rings hold records');
     assert.match(seen.logs, /"msg":"request"/, 'request lines were logged');
     for (const [where, text] of Object.entries(seen)) assert.ok(!text.includes(CANARY), `the canary appears in ${where}`);
+    for (const secret of ['acme-token', 'canary-operator', KEY]) {
+      for (const [where, text] of Object.entries(seen)) assert.ok(!text.includes(secret), `a credential appears in ${where}`);
+    }
   });
 });
