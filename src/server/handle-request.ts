@@ -66,6 +66,7 @@ interface Trace {
   failed: boolean;
   /** The request path (no query string: parameters may carry values). */
   path: string;
+  bytesIn?: number;
 }
 
 /** The handler's view of one tenant request: a class, so a request builds no closures for it. */
@@ -95,6 +96,7 @@ class RequestContext implements OpContext {
     const read = await readBody(this.req, this.services.config.limits.max_body_bytes, this.services.budget);
     this.trace.cleanups.push(read.release);
     this.services.metrics.requests.endpoint(this.endpoint.spec.name).bytesIn().inc(read.body.length);
+    this.trace.bytesIn = read.body.length;
     return (this.cached = read.body);
   }
 
@@ -195,6 +197,7 @@ function finish(services: Services, trace: Trace, req: IncomingMessage, res: Ser
   m.proxySeconds().observe(proxyMs / 1000);
   if (upstreamMs > 0) m.upstreamSeconds().observe(upstreamMs / 1000);
   m.bytesOut().inc(bytesOut);
+  services.metrics.tenants.record(explain.tenant, res.statusCode, totalMs / 1000, trace.bytesIn ?? 0, bytesOut, explain.error?.code);
   services.explain.add(explain, timeline.startedWallMs);
   services.tracer?.record({ requestId: explain.request_id, timeline, traceparent: headerOf(req, 'traceparent'), status: res.statusCode, attributes: spanAttributes(explain) });
   // The line's object only when it will be written (the level is live: SIGHUP may change it).
