@@ -89,7 +89,7 @@ export class TenantMetrics {
   private readonly labelled = new Map<string, TenantSeries>();
   private readonly other: TenantSeries;
   /** Unlabelled tenants' requests in the current window. */
-  private readonly candidates = new Map<string, { n: number }>();
+  private readonly candidates = new Map<string, number>();
   private readonly candidateCap: number;
 
   /** `limit`: tenants with a label of their own (config `metrics.tenant_label_limit`). */
@@ -131,15 +131,15 @@ export class TenantMetrics {
       s.record(status, seconds, bytesIn, bytesOut, errorCode);
       return;
     }
-    const c = this.candidates.get(tenant);
-    if (c !== undefined) c.n++;
+    const n = this.candidates.get(tenant);
+    if (n !== undefined) this.candidates.set(tenant, n + 1);
     else if (tenant !== OTHER_TENANT) this.tally(tenant);
     this.other.record(status, seconds, bytesIn, bytesOut, errorCode);
   }
 
   /** A tenant's first request in the window (`other` is never tallied: it would merge with everyone). */
   private tally(tenant: string): void {
-    if (this.candidates.size < this.candidateCap) this.candidates.set(tenant, { n: 1 });
+    if (this.candidates.size < this.candidateCap) this.candidates.set(tenant, 1);
     else this.shrinkTally();
   }
 
@@ -150,7 +150,10 @@ export class TenantMetrics {
    * its cost is a constant per request, amortized.
    */
   private shrinkTally(): void {
-    for (const [tenant, c] of this.candidates) if (--c.n === 0) this.candidates.delete(tenant);
+    for (const [tenant, n] of this.candidates) {
+      if (n === 1) this.candidates.delete(tenant);
+      else this.candidates.set(tenant, n - 1);
+    }
   }
 
   /** The tenant's label now (its own, or `other`): for other per-tenant series (admission). */
@@ -170,7 +173,7 @@ export class TenantMetrics {
     if (free > 0 && this.candidates.size > 0) {
       const ranked: { tenant: string; n: number; candidate: boolean }[] = [];
       for (const [tenant, s] of this.labelled) ranked.push({ tenant, n: s.window, candidate: false });
-      for (const [tenant, c] of this.candidates) ranked.push({ tenant, n: c.n, candidate: true });
+      for (const [tenant, n] of this.candidates) ranked.push({ tenant, n, candidate: true });
       ranked.sort((a, b) => b.n - a.n);
       const grant = Math.max(1, Math.ceil(free / 2));
       for (const r of ranked.slice(0, this.limit)) {
