@@ -8,6 +8,7 @@ import { serveCommand } from './serve.ts';
 import { benchCommand } from '../bench/cli.ts';
 import { instancesCommand, tenantCommand } from './tenant.ts';
 import { migrateCommand } from './migrate.ts';
+import { directiveCommand } from './directive.ts';
 import { chaosCommand } from '../chaos/cli.ts';
 
 export async function runProgram(argv: readonly string[]): Promise<void> {
@@ -24,6 +25,7 @@ export async function runProgram(argv: readonly string[]): Promise<void> {
   program.addCommand(tenantCommand());
   program.addCommand(instancesCommand());
   program.addCommand(migrateCommand());
+  program.addCommand(directiveCommand());
   program.addCommand(chaosCommand());
   await program.parseAsync([...argv]);
 }

@@ -68,6 +68,7 @@ function knows(s: ControlSnapshot, d: StoredDoc): boolean {
   if (s.tombstones.has(`${d.kind}:${d.key}`)) return true;
   if (d.kind === 'tenant') return s.hasTenant(d.key);
   if (d.kind === 'migration') return s.migrations.has(d.key);
+  if (d.kind === 'directive') return s.directives.entries.has(d.key);
   const slash = d.key.indexOf('/');
   return d.kind === 'index' && s.hasIndex(d.key.slice(0, slash), d.key.slice(slash + 1));
 }

@@ -1,6 +1,6 @@
 /**
  * The documents of the fleet store (SPEC §5.1): one per tenant, logical index, instance (and, in
- * later issues, migration and directive). Every document has a kind, a key unique within its kind,
+ * migration and diagnostics directive). Every document has a kind, a key unique within its kind,
  * a body, and a `deleted` flag: deletions are tombstones, so that an instance reading only the
  * changes since its last snapshot (by `_seq_no`) sees them too.
  */
@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { PlacementSchema, TenantSchema } from '../config/tenant-schema.ts';
 import type { JsonObject } from '../core/json.ts';
 
-export const DOC_KINDS = ['tenant', 'index', 'instance', 'migration'] as const;
+export const DOC_KINDS = ['tenant', 'index', 'instance', 'migration', 'directive'] as const;
 export type DocKind = (typeof DOC_KINDS)[number];
 
 /** One stored document as read back, with what `if_seq_no`/`if_primary_term` needs to change it. */

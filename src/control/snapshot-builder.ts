@@ -5,6 +5,8 @@
  */
 import type { Authenticator } from '../auth/index.ts';
 import type { JsonObject } from '../core/json.ts';
+import { DirectiveDocSchema } from './directive-doc.ts';
+import { DirectiveSet, type DirectiveEntry } from './directive-set.ts';
 import { docId, IndexDocSchema, indexKey, InstanceDocSchema, MigrationDocSchema, TenantDocSchema, type EntryVersion, type IndexDoc, type StoredDoc } from './documents.ts';
 import type { StoreRead } from './fleet-store.ts';
 import { ControlSnapshot, type InstanceEntry, type MigrationEntry } from './snapshot.ts';
@@ -26,6 +28,7 @@ interface Working {
   indexes?: Map<string, ReadonlyMap<string, IndexEntry>>;
   instances?: Map<string, InstanceEntry>;
   migrations?: Map<string, MigrationEntry>;
+  directives?: Map<string, DirectiveEntry>;
   tombstones?: Map<string, StoredDoc>;
   /** Tenants whose index map was copied already in this round. */
   copiedIndexMaps: Set<string>;
@@ -37,6 +40,7 @@ function appliedSeqNo(prev: ControlSnapshot, doc: StoredDoc): number {
   if (doc.kind === 'tenant') return Math.max(tomb, prev.tenancy.tenants.get(doc.key)?.seqNo ?? -1);
   if (doc.kind === 'instance') return Math.max(tomb, prev.instances.get(doc.key)?.seqNo ?? -1);
   if (doc.kind === 'migration') return Math.max(tomb, prev.migrations.get(doc.key)?.seqNo ?? -1);
+  if (doc.kind === 'directive') return Math.max(tomb, prev.directives.entries.get(doc.key)?.seqNo ?? -1);
   const slash = doc.key.indexOf('/');
   const entry = prev.tenancy.index(doc.key.slice(0, slash), doc.key.slice(slash + 1));
   return Math.max(tomb, entry?.seqNo ?? -1);
@@ -72,6 +76,10 @@ class Round {
     return (this.w.migrations ??= new Map(this.prev?.migrations));
   }
 
+  private directives(): Map<string, DirectiveEntry> {
+    return (this.w.directives ??= new Map(this.prev?.directives.entries));
+  }
+
   private tombstones(): Map<string, StoredDoc> {
     return (this.w.tombstones ??= new Map(this.prev?.tombstones));
   }
@@ -89,6 +97,7 @@ class Round {
     if (doc.kind === 'tenant' && (this.w.tenants ?? this.prev?.tenancy.tenants)?.has(doc.key)) this.tenants().delete(doc.key);
     if (doc.kind === 'instance' && (this.w.instances ?? this.prev?.instances)?.has(doc.key)) this.instances().delete(doc.key);
     if (doc.kind === 'migration' && (this.w.migrations ?? this.prev?.migrations)?.has(doc.key)) this.migrations().delete(doc.key);
+    if (doc.kind === 'directive' && (this.w.directives ?? this.prev?.directives.entries)?.has(doc.key)) this.directives().delete(doc.key);
     if (doc.kind === 'index') {
       const slash = doc.key.indexOf('/');
       const tenant = doc.key.slice(0, slash);
@@ -124,6 +133,11 @@ class Round {
       const parsed = MigrationDocSchema.safeParse(doc.body);
       if (!parsed.success || indexKey(parsed.data.tenant, parsed.data.index) !== doc.key) return this.hooks.onBadDoc(doc, 'not a migration document');
       this.migrations().set(doc.key, { doc: parsed.data, seqNo: doc.seqNo, primaryTerm: doc.primaryTerm, updatedAt: doc.updatedAt });
+    } else if (doc.kind === 'directive') {
+      const parsed = DirectiveDocSchema.safeParse(doc.body);
+      if (!parsed.success || parsed.data.id !== doc.key) return this.hooks.onBadDoc(doc, 'not a directive document');
+      const entry: DirectiveEntry = { id: doc.key, doc: parsed.data, expiresMs: Date.parse(parsed.data.expires_at), seqNo: doc.seqNo, primaryTerm: doc.primaryTerm, updatedAt: doc.updatedAt };
+      this.directives().set(doc.key, entry);
     } else {
       const parsed = InstanceDocSchema.safeParse(doc.body);
       if (!parsed.success) return this.hooks.onBadDoc(doc, 'not an instance document');
@@ -149,6 +163,7 @@ class Round {
       tenancy,
       instances: this.w.instances ?? prev?.instances ?? new Map(),
       migrations: this.w.migrations ?? prev?.migrations ?? new Map(),
+      directives: this.w.directives !== undefined || prev === undefined ? new DirectiveSet(this.w.directives ?? new Map()) : prev.directives,
       tombstones: this.w.tombstones ?? prev?.tombstones ?? new Map(),
     });
   }
@@ -208,6 +223,7 @@ export function snapshotDocs(s: ControlSnapshot): StoredDoc[] {
     }
   }
   for (const [key, m] of s.migrations) out.push({ kind: 'migration', key, body: asJson(m.doc), ...at(m) });
+  for (const [key, d] of s.directives.entries) out.push({ kind: 'directive', key, body: asJson(d.doc), ...at(d) });
   out.push(...s.tombstones.values());
   return out;
 }

@@ -7,6 +7,7 @@ import type { Authenticator } from '../auth/index.ts';
 import type { PlacementConfig } from '../config/tenant-schema.ts';
 import type { Target } from '../tenancy/index.ts';
 import type { EntryVersion, InstanceDoc, MigrationDoc, StoredDoc } from './documents.ts';
+import type { DirectiveSet } from './directive-set.ts';
 import type { IndexEntry, TenancyView, TenantEntry } from './tenancy-view.ts';
 
 export interface InstanceEntry {
@@ -27,6 +28,8 @@ export interface SnapshotParts {
   instances: ReadonlyMap<string, InstanceEntry>;
   /** Migrations by `tenant/index` (the current or last one of each logical index). */
   migrations: ReadonlyMap<string, MigrationEntry>;
+  /** Diagnostics directives (SPEC §6), indexed for the request path. */
+  directives: DirectiveSet;
   /** Deleted documents by id (kept so that a repair or a re-assertion never resurrects them). */
   tombstones: ReadonlyMap<string, StoredDoc>;
 }
@@ -37,6 +40,7 @@ export class ControlSnapshot {
   readonly tenancy: TenancyView;
   readonly instances: ReadonlyMap<string, InstanceEntry>;
   readonly migrations: ReadonlyMap<string, MigrationEntry>;
+  readonly directives: DirectiveSet;
   readonly tombstones: ReadonlyMap<string, StoredDoc>;
 
   constructor(parts: SnapshotParts) {
@@ -45,6 +49,7 @@ export class ControlSnapshot {
     this.tenancy = parts.tenancy;
     this.instances = parts.instances;
     this.migrations = parts.migrations;
+    this.directives = parts.directives;
     this.tombstones = parts.tombstones;
   }
 

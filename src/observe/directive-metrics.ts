@@ -1,48 +1,24 @@
 /**
- * Directive metrics (issue 14): how many directives are published, how often they match and
- * sample, kill-switch refusals, and debug headers by outcome. Declared here so that the series
- * (and the dashboard built on them) exist before the directive engine calls them; every method is
- * a number add on a child bound up front (or once per status).
+ * Directive series (SPEC §6): directives active, requests matched and sampled, killswitch
+ * refusals by status, debug headers by outcome. Bound once, so the request path adds numbers.
  */
 import { Gauge, type Registry } from '../core/prom-parts.ts';
 import { PlainCounter, type CounterChild } from '../core/plain-metrics.ts';
-
-/** What became of a request's debug header. */
-export const DEBUG_HEADER_OUTCOMES = ['accepted', 'malformed', 'tampered', 'wrong_key', 'expired', 'ttl_too_long', 'no_key', 'bad_level'] as const;
-export type DebugHeaderOutcome = (typeof DEBUG_HEADER_OUTCOMES)[number];
-
-/** Distinct refusal statuses kept (a directive names its status; this bounds a misconfigured one). */
-const MAX_STATUSES = 16;
+import { HEADER_OUTCOMES, type HeaderOutcome } from './debug-header.ts';
 
 export class DirectiveMetrics {
   private readonly matches: CounterChild;
   private readonly samples: CounterChild;
-  private readonly refusals: PlainCounter;
-  private readonly byStatus = new Map<number, CounterChild>();
-  private readonly headers = new Map<DebugHeaderOutcome, CounterChild>();
-  private active: () => number = () => 0;
+  private readonly refusals = new Map<number, CounterChild>();
+  private readonly headers = new Map<HeaderOutcome, CounterChild>();
 
-  constructor(registry: Registry) {
-    const active = (): number => this.active();
-    new Gauge({
-      name: 'osproxy_directives_active',
-      help: 'Directives published and in force (every worker holds the same set: max over workers)',
-      registers: [registry],
-      aggregator: 'max',
-      collect() {
-        this.set(active());
-      },
-    });
-    this.matches = new PlainCounter('osproxy_directive_matches_total', 'Requests a directive matched', [], registry).child();
-    this.samples = new PlainCounter('osproxy_directive_sampled_total', 'Matched requests a directive sampled (traced or logged in full)', [], registry).child();
-    this.refusals = new PlainCounter('osproxy_killswitch_refusals_total', 'Requests refused by a kill-switch directive, by the status answered', ['status'], registry);
-    const headers = new PlainCounter('osproxy_debug_headers_total', 'Requests carrying a debug header, by outcome (accepted, or why it was ignored)', ['outcome'], registry);
-    for (const o of DEBUG_HEADER_OUTCOMES) this.headers.set(o, headers.child(o));
-  }
-
-  /** `osproxy_directives_active` reads `count` at every scrape. */
-  watchActive(count: () => number): void {
-    this.active = count;
+  constructor(private readonly registry: Registry) {
+    this.matches = new PlainCounter('osproxy_directive_matches_total', 'Requests matched by at least one diagnostics directive', [], registry).child();
+    this.samples = new PlainCounter('osproxy_directive_sampled_total', 'Requests whose level a matching directive raised (after sampling)', [], registry).child();
+    const refused = new PlainCounter('osproxy_killswitch_refusals_total', 'Requests refused by a killswitch directive, by status', ['status'], registry);
+    for (const status of [403, 503]) this.refusals.set(status, refused.child(String(status)));
+    const headers = new PlainCounter('osproxy_debug_headers_total', 'X-Debug-Directive headers seen, by outcome (only accepted ones raise the level)', ['outcome'], registry);
+    for (const o of HEADER_OUTCOMES) this.headers.set(o, headers.child(o));
   }
 
   matched(): void {
@@ -54,16 +30,23 @@ export class DirectiveMetrics {
   }
 
   refused(status: number): void {
-    let c = this.byStatus.get(status);
-    if (c === undefined) {
-      const label = this.byStatus.size < MAX_STATUSES ? String(status) : 'other';
-      c = this.refusals.child(label);
-      this.byStatus.set(status, c);
-    }
-    c.inc();
+    this.refusals.get(status)?.inc();
   }
 
-  header(outcome: DebugHeaderOutcome): void {
+  header(outcome: HeaderOutcome): void {
     this.headers.get(outcome)?.inc();
+  }
+
+  /** `osproxy_directives_active`: unexpired directives in the control snapshot. */
+  watchActive(count: () => number): void {
+    new Gauge({
+      name: 'osproxy_directives_active',
+      help: 'Diagnostics directives published and not expired',
+      registers: [this.registry],
+      aggregator: 'max',
+      collect() {
+        this.set(count());
+      },
+    });
   }
 }

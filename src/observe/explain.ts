@@ -1,9 +1,15 @@
+import type { Json } from '../core/json.ts';
+
 /** The decision chain of one request (SPEC §6): who, which tenant, where it went, how long each stage took. */
 export interface ExplainRecord {
   request_id: string;
   at: string;
   method: string;
   endpoint?: string;
+  /** The route that matched (`/{index}/_doc/{id}`): the path's shape, never its names or ids. */
+  route?: string;
+  /** The logical indexes the request was routed to. */
+  indices?: string[];
   principal?: string;
   tenant?: string;
   placement?: string;
@@ -13,12 +19,26 @@ export interface ExplainRecord {
   epoch?: number;
   rewrites: string[];
   status?: number;
+  /** What the request recorded: `shape` unless a directive or a debug header raised it. */
+  level?: string;
+  bytes_in?: number;
+  bytes_out?: number;
   timings_ms: Record<string, number>;
+  /** `timing` and above: milliseconds per stage (auth, resolve, rewrite, upstream, transform, send). */
+  stages_ms?: Record<string, number>;
+  /** `rewrite`: the body's shape (keys and value kinds, never values) before and after rewriting. */
+  rewrite?: { before: Json; after: Json };
   error?: { code: string; reason: string; remediation?: string };
 }
 
 /** What a request fills in as it goes; the ring adds `at` when the record is asked for. */
 export type ExplainDraft = Omit<ExplainRecord, 'at'>;
+
+/** The record of a draft that arrived at `atMs` (ms since the epoch). */
+export function explainRecord(d: ExplainDraft, atMs: number): ExplainRecord {
+  const { request_id, ...rest } = d;
+  return { request_id, at: new Date(atMs).toISOString(), ...rest };
+}
 
 /**
  * A bounded ring of recent explain records, served by `/_osproxy/explain/{request_id}`. Every
@@ -49,10 +69,7 @@ export class ExplainRing {
       const slot = (this.next - k + n) % n;
       const d = this.drafts[slot];
       if (d === undefined) return undefined;
-      if (d.request_id === id) {
-        const { request_id, ...rest } = d;
-        return { request_id, at: new Date(this.startedMs[slot]).toISOString(), ...rest };
-      }
+      if (d.request_id === id) return explainRecord(d, this.startedMs[slot]);
     }
     return undefined;
   }

@@ -19,7 +19,7 @@ export class ProxyMetrics {
   readonly rejections: Counter<'reason'>;
   /** Per-tenant series, top N tenants by traffic + `other` (tenant-metrics.ts). */
   readonly tenants: TenantMetrics;
-  /** Directive series (directive-metrics.ts), called by the directive engine. */
+  /** Directive series (directive-metrics.ts). */
   readonly directives: DirectiveMetrics;
   /** Where `/_osproxy/metrics` gets its text: this registry, unless a cluster worker installs the aggregate. */
   private source: () => Promise<string> = () => this.registry.metrics();

@@ -4,7 +4,7 @@ import { jsonReply, type Reply } from '../http/reply.ts';
 import { checkSearchParams, decodeId, rewriteByQueryBody, splitSharedId, type Target } from '../tenancy/index.ts';
 import type { OpContext } from './context.ts';
 import { objectBody } from './json-body.ts';
-import { explainTargets, oneCluster } from './targets.ts';
+import { explainRewrite, explainTargets, oneCluster } from './targets.ts';
 import { callUpstream, mapUpstreamError, readUpstreamJson, relayedUpstreamError } from './upstream-call.ts';
 import { assertWritable } from './write-fence.ts';
 import { foldQueryString, physicalPath, QUERY_STRING_PARAMS, searchTargets, tenantRouted } from './search-request.ts';
@@ -78,6 +78,7 @@ function handler(kind: 'delete' | 'update') {
     const rewritten = rewriteByQueryBody(body, scope);
     explainTargets(ctx, targets);
     ctx.explain.rewrites.push('by_query_wrap');
+    explainRewrite(ctx, body, rewritten);
     for (const t of targets) assertWritable(ctx, t);
     const res = await callUpstream(ctx, cluster, {
       method: 'POST',

@@ -16,6 +16,8 @@ export interface OpContext {
   readonly scope: RequestScope;
   readonly services: Services;
   readonly explain: ExplainDraft;
+  /** Whether this request records its body's shape before and after rewriting (level `rewrite`). */
+  readonly recordsRewrite: boolean;
   /** The buffered request body (capped; charged to the in-flight budget). */
   body(): Promise<Buffer>;
   /** Adds to the time spent waiting for the upstream (for the proxy/upstream latency split). */

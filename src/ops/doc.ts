@@ -11,7 +11,7 @@ import { registerIndex } from './register-index.ts';
 import { ensureSharedHome } from './shared-home.ts';
 import { physicalDocumentText } from './tenant-fields.ts';
 import { assertWritable } from './write-fence.ts';
-import { clusterFor, explainTargets } from './targets.ts';
+import { clusterFor, explainRewrite, explainTargets } from './targets.ts';
 import { callUpstream, readUpstreamJson, relayedUpstreamError } from './upstream-call.ts';
 
 /** Auto ids like OpenSearch's: 20 characters of base64url. */
@@ -51,6 +51,7 @@ export async function indexDoc(ctx: OpContext): Promise<Reply> {
   const pid = encodeId(target, ctx.scope.tenant, id);
   await ensureSharedHome(ctx, target);
   explainTargets(ctx, [target]);
+  if (ctx.recordsRewrite) explainRewrite(ctx, doc, JSON.parse(body.toString()) as Json);
   assertWritable(ctx, target);
   const res = await callUpstream(ctx, clusterFor(ctx, target), {
     method: 'PUT',

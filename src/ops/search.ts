@@ -8,7 +8,7 @@ import { cursorKey, issueCursor, openCursor, type OpenCursor } from './cursors.t
 import { streamHits } from './hit-stream.ts';
 import { objectBody } from './json-body.ts';
 import { checkTopHitsDepth, emptySearch, foldQueryString, physicalPath, searchQuery, searchTargets } from './search-request.ts';
-import { explainTargets, oneCluster } from './targets.ts';
+import { explainRewrite, explainTargets, oneCluster } from './targets.ts';
 import { callUpstream, readUpstreamJson, relayedUpstreamError } from './upstream-call.ts';
 
 /** `GET/POST /{i}/_search`, lists, patterns and `/_search`: wrapped, then streamed through the hit transform. */
@@ -27,6 +27,7 @@ export async function search(ctx: OpContext): Promise<Reply> {
   const cluster = pit?.cluster ?? oneCluster(ctx, targets);
   explainTargets(ctx, targets);
   ctx.explain.rewrites.push('search_wrap');
+  explainRewrite(ctx, body, rewritten);
   const res = await callUpstream(ctx, cluster, {
     method: 'POST',
     // A PIT names its indexes itself: like OpenSearch, the search goes to `/_search`.

@@ -4,6 +4,7 @@ import type { Admission } from '../batch/admission.ts';
 import type { OsproxyConfig } from '../config/schema.ts';
 import type { ControlPlane } from '../control/control-plane.ts';
 import type { InflightBudget } from '../http/body.ts';
+import type { BreakglassRings } from '../observe/breakglass.ts';
 import type { ExplainRing } from '../observe/explain.ts';
 import type { ProxyMetrics } from '../observe/metrics.ts';
 import type { RequestSink } from '../observe/request-timeline.ts';
@@ -23,6 +24,8 @@ export interface Services {
   readonly credentials: CredentialCache;
   readonly metrics: ProxyMetrics;
   readonly explain: ExplainRing;
+  /** Explain records copied by `ring_buffer` directives (`/_osproxy/admin/breakglass`). */
+  readonly breakglass: BreakglassRings;
   /** Exports one span per stage of each finished request (observe.traces); absent when tracing is off. */
   readonly tracer?: RequestSink;
   readonly budget: InflightBudget;

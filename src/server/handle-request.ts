@@ -14,7 +14,8 @@ import { checkParamValues } from '../http/param-values.ts';
 import { asClientError, forbidden, illegalArgument, unavailable } from '../http/errors.ts';
 import { errorReply, type Reply } from '../http/reply.ts';
 import type { Classified } from '../http/classify.ts';
-import type { ExplainDraft } from '../observe/explain.ts';
+import { levelRank, type ObserveLevel } from '../config/observe-schema.ts';
+import { explainRecord, type ExplainDraft } from '../observe/explain.ts';
 import { RequestTimeline } from '../observe/request-timeline.ts';
 import type { OpContext } from '../ops/context.ts';
 import type { Services } from '../ops/services.ts';
@@ -26,6 +27,7 @@ import { handlePassthrough, isPassthrough } from './passthrough.ts';
 import { requestIdFor } from './request-id.ts';
 import { sendReply } from './send-reply.ts';
 import { formatReply } from './format-reply.ts';
+import { observeRequest } from './request-observation.ts';
 
 const MUTATING = new Set(['PUT', 'POST', 'DELETE', 'PATCH']);
 
@@ -64,9 +66,13 @@ interface Trace {
   /** Frees the request's buffered body and admission slot; runs once the reply is sent. */
   cleanups: (() => void)[];
   failed: boolean;
+  /** What this request records (the baseline, raised by directives and a debug header). */
+  level: ObserveLevel;
+  /** Break-glass rings (directive ids) its explain record is copied to. */
+  rings?: string[];
+  bytesIn: number;
   /** The request path (no query string: parameters may carry values). */
   path: string;
-  bytesIn?: number;
 }
 
 /** The handler's view of one tenant request: a class, so a request builds no closures for it. */
@@ -91,12 +97,16 @@ class RequestContext implements OpContext {
     return this.trace.explain;
   }
 
+  get recordsRewrite(): boolean {
+    return this.trace.level === 'rewrite';
+  }
+
   async body(): Promise<Buffer> {
     if (this.cached !== undefined) return this.cached;
     const read = await readBody(this.req, this.services.config.limits.max_body_bytes, this.services.budget);
     this.trace.cleanups.push(read.release);
+    this.trace.bytesIn += read.body.length;
     this.services.metrics.requests.endpoint(this.endpoint.spec.name).bytesIn().inc(read.body.length);
-    this.trace.bytesIn = read.body.length;
     return (this.cached = read.body);
   }
 
@@ -121,6 +131,10 @@ async function tenantRequest(services: Services, req: IncomingMessage, pathname:
   if (snapshot.tenant(binding.tenant)?.doc.state === 'suspended') throw forbidden('tenant_suspended', `tenant [${binding.tenant}] is suspended`);
   const endpoint = classify(method, pathname);
   explain.endpoint = endpoint.spec.name;
+  explain.route = endpoint.route;
+  const observed = observeRequest(services, snapshot, req, { requestId: explain.request_id, tenant: binding.tenant, principal: principal.id, endpoint: endpoint.spec.name, index: endpoint.index }, trace.timeline.startedWallMs);
+  trace.level = observed.level;
+  trace.rings = observed.rings;
   checkParams(endpoint.spec, query);
   checkAccess(endpoint.spec, binding.roles);
   checkCleartext(services, req, endpoint.spec);
@@ -164,7 +178,7 @@ async function replyFor(services: Services, req: IncomingMessage, trace: Trace, 
 export async function handleRequest(services: Services, req: IncomingMessage, res: ServerResponse, ready: () => boolean): Promise<void> {
   const id = requestIdFor(req.headers['x-request-id']);
   const method = req.method ?? 'GET';
-  const trace: Trace = { explain: { request_id: id, method, rewrites: [], timings_ms: {} }, timeline: new RequestTimeline(), cleanups: [], failed: false, path: '/' };
+  const trace: Trace = { explain: { request_id: id, method, rewrites: [], timings_ms: {} }, timeline: new RequestTimeline(), cleanups: [], failed: false, level: services.config.observe.level, bytesIn: 0, path: '/' };
   services.metrics.inflight.inc();
   let bytesOut = 0;
   try {
@@ -189,20 +203,45 @@ function finish(services: Services, trace: Trace, req: IncomingMessage, res: Ser
   const totalMs = timeline.sent - timeline.started;
   const proxyMs = Math.max(0, totalMs - upstreamMs);
   const endpoint = explain.endpoint ?? 'other';
-  explain.status = res.statusCode;
-  explain.timings_ms = { total: round(totalMs), upstream: round(upstreamMs), proxy: round(proxyMs) };
   // Bound series (observe/request-metrics.ts): no label resolution per request.
   const m = services.metrics.requests.endpoint(endpoint);
   m.requests(res.statusCode).inc();
   m.proxySeconds().observe(proxyMs / 1000);
   if (upstreamMs > 0) m.upstreamSeconds().observe(upstreamMs / 1000);
   m.bytesOut().inc(bytesOut);
-  services.metrics.tenants.record(explain.tenant, res.statusCode, totalMs / 1000, trace.bytesIn ?? 0, bytesOut, explain.error?.code);
-  services.explain.add(explain, timeline.startedWallMs);
+  services.metrics.tenants.record(explain.tenant, res.statusCode, totalMs / 1000, trace.bytesIn, bytesOut, explain.error?.code);
   services.tracer?.record({ requestId: explain.request_id, timeline, traceparent: headerOf(req, 'traceparent'), status: res.statusCode, attributes: spanAttributes(explain) });
+  if (trace.level === 'off') return;
+  explain.status = res.statusCode;
+  explain.level = trace.level;
+  explain.bytes_in = trace.bytesIn;
+  explain.bytes_out = bytesOut;
+  explain.timings_ms = { total: round(totalMs), upstream: round(upstreamMs), proxy: round(proxyMs) };
+  if (levelRank(trace.level) >= levelRank('timing')) explain.stages_ms = timeline.durations();
+  services.explain.add(explain, timeline.startedWallMs);
+  if (trace.rings !== undefined) copyToRings(services, trace.rings, explainRecord(explain, timeline.startedWallMs));
   // The line's object only when it will be written (the level is live: SIGHUP may change it).
-  if (services.log.isLevelEnabled('info')) {
-    services.log.info({ request_id: explain.request_id, method: explain.method, path: trace.path, endpoint, tenant: explain.tenant, principal: explain.principal, status: res.statusCode, ms: explain.timings_ms }, 'request');
+  if (services.log.isLevelEnabled('info')) services.log.info(logLine(explain, endpoint, trace.path), 'request');
+}
+
+/** The request's log line at its level: the path (never its query string) and the explain record's shape fields, never a value. */
+function logLine(explain: ExplainDraft, endpoint: string, path: string): Record<string, unknown> {
+  const line: Record<string, unknown> = {
+    request_id: explain.request_id, method: explain.method, path, endpoint, route: explain.route, tenant: explain.tenant, principal: explain.principal,
+    indices: explain.indices, placement: explain.placement, status: explain.status, bytes_in: explain.bytes_in, bytes_out: explain.bytes_out, ms: explain.timings_ms,
+  };
+  if (explain.level !== 'shape') line.level = explain.level;
+  if (explain.stages_ms !== undefined) line.stages_ms = explain.stages_ms;
+  if (explain.rewrite !== undefined) line.rewrite = explain.rewrite;
+  if (explain.error !== undefined) line.error = explain.error.code;
+  return line;
+}
+
+function copyToRings(services: Services, rings: readonly string[], record: ReturnType<typeof explainRecord>): void {
+  const directives = services.control.snapshot()?.directives.entries;
+  for (const id of rings) {
+    const size = directives?.get(id)?.doc.ring_buffer?.size;
+    if (size !== undefined) services.breakglass.add(id, size, record);
   }
 }
 

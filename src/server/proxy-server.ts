@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { CredentialCache, OperatorAuth } from '../auth/index.ts';
 import { Admission } from '../batch/admission.ts';
+import { watchDirectiveExpiry } from './directive-expiry.ts';
+import { BreakglassRings } from '../observe/breakglass.ts';
 import { ExplainRing } from '../observe/explain.ts';
 import { ProxyMetrics } from '../observe/metrics.ts';
 import { UpstreamCluster } from '../upstream/cluster.ts';
@@ -143,6 +145,7 @@ export async function buildServices(config: OsproxyConfig, log: Logger): Promise
     metrics,
     credentials: new CredentialCache(),
     explain: new ExplainRing(config.observe.explain_ring),
+    breakglass: new BreakglassRings(),
     budget,
     admission,
     log,
@@ -174,6 +177,7 @@ export async function startProxy(config: OsproxyConfig, opts: { log?: Logger } =
   const log = opts.log ?? pino({ level: config.log_level, redact: ['req.headers.authorization'] });
   const services = await buildServices(config, log);
   const migrations = startMigrationRunner(services);
+  const stopExpiryWatch = watchDirectiveExpiry(services);
   let draining = false;
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     handleRequest(services, req, res, () => !draining).catch((e: unknown) => {
@@ -211,6 +215,7 @@ export async function startProxy(config: OsproxyConfig, opts: { log?: Logger } =
       await closed;
       clearTimeout(timer);
       clearInterval(sweeper);
+      stopExpiryWatch();
       await migrations.stop();
       await services.control.stop();
       await Promise.all([...services.clusters.values()].map((c) => c.close()));

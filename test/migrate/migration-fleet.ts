@@ -72,6 +72,16 @@ export class MigrationFleet {
     return this.proxies[Math.floor(Math.random() * this.proxies.length)].url;
   }
 
+  /** Every instance, in random order. */
+  shuffled(): string[] {
+    const urls = this.proxies.map((p) => p.url);
+    for (let i = urls.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1));
+      [urls[i], urls[j]] = [urls[j], urls[i]];
+    }
+    return urls;
+  }
+
   async admin(method: string, path: string, body?: unknown): Promise<HttpResult<MigrationView & { migrations?: MigrationView[] }>> {
     return call(this.any(), method, `/_osproxy/admin/migrations${path}`, body, { headers: OPERATOR });
   }

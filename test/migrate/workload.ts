@@ -180,12 +180,13 @@ export class Readers {
   }
 
   /**
-   * One read; a dropped connection (an instance killed under it) is tried on another instance,
+   * One read; a dropped connection (an instance killed under it) is tried on each other instance,
    * as a client behind a load balancer does. Any answer, good or bad, is the read's result.
    */
   private async read<T = Body>(method: string, path: string, body?: unknown): Promise<HttpResult<T> | undefined> {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const res = await call<T>(this.fleet.any(), method, path, body, { headers: this.headers }).catch(() => undefined);
+    // Each attempt on a different instance (a random pick could land on the killed one thrice).
+    for (const url of this.fleet.shuffled()) {
+      const res = await call<T>(url, method, path, body, { headers: this.headers }).catch(() => undefined);
       if (res !== undefined) return res;
     }
     return undefined;

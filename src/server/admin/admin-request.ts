@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import type { Operator } from '../../auth/index.ts';
 import type { JsonObject } from '../../core/json.ts';
 import { readBody } from '../../http/body.ts';
-import { forbidden, illegalArgument, parseFailed } from '../../http/errors.ts';
+import { forbidden, illegalArgument, OsproxyError, parseFailed } from '../../http/errors.ts';
 import type { Services } from '../../ops/services.ts';
 import { isLoopbackAddress } from '../loopback.ts';
 
@@ -58,4 +58,9 @@ export function intParam(query: URLSearchParams, name: string, max = Number.MAX_
 /** One audit line per change: who, what, which tenant, when — never a secret. */
 export function audit(call: AdminCall, action: string, detail: JsonObject): void {
   call.services.audit.info({ audit: { operator: call.operator.name, action, ...detail, at: new Date().toISOString() } }, `admin ${action}`);
+}
+
+/** 405 in OpenSearch's wording. */
+export function methodNotAllowed(method: string, path: string, allowed: string[]): OsproxyError {
+  return new OsproxyError({ status: 405, type: 'method_not_allowed', code: 'method_not_allowed', reason: `Incorrect HTTP method for uri [${path}] and method [${method}], allowed: [${allowed.join(', ')}]` });
 }

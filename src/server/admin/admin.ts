@@ -9,6 +9,7 @@ import { jsonReply, textReply, type Reply } from '../../http/reply.ts';
 import type { Services } from '../../ops/services.ts';
 import { admitOperator } from './admin-request.ts';
 import { readiness } from './readiness.ts';
+import { breakglassApi, directivesApi } from './directives-api.ts';
 import { migrationsApi } from './migrations-api.ts';
 import { instancesApi, tenantsApi } from './tenants-api.ts';
 
@@ -47,6 +48,8 @@ export async function handleAdmin(services: Services, req: IncomingMessage, url:
     if (resource === 'tenants') return tenantsApi(call, rest);
     if (resource === 'instances' && rest.length === 0) return instancesApi(call);
     if (resource === 'migrations') return migrationsApi(call, rest);
+    if (resource === 'directives') return directivesApi(call, rest);
+    if (resource === 'breakglass' && rest.length === 0) return breakglassApi(call);
   } else {
     services.operators.check(req.headers);
   }

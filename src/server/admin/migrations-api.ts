@@ -6,11 +6,7 @@ import type { MigrationDoc } from '../../control/documents.ts';
 import { OsproxyError } from '../../http/errors.ts';
 import { jsonReply, type Reply } from '../../http/reply.ts';
 import { MigrationAdmin, MigrationStartSchema, placementLabel, ReverseSchema } from '../../migrate/migration-admin.ts';
-import { adminBody, audit, type AdminCall } from './admin-request.ts';
-
-function methodNotAllowed(method: string, path: string, allowed: string[]): OsproxyError {
-  return new OsproxyError({ status: 405, type: 'method_not_allowed', code: 'method_not_allowed', reason: `Incorrect HTTP method for uri [${path}] and method [${method}], allowed: [${allowed.join(', ')}]` });
-}
+import { adminBody, audit, methodNotAllowed, type AdminCall } from './admin-request.ts';
 
 /** A migration as `status --json` prints it (the issue's fields first). */
 export function migrationView(call: AdminCall, m: MigrationDoc): Record<string, unknown> {

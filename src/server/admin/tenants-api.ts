@@ -6,15 +6,11 @@
 import type { TenantDoc } from '../../control/documents.ts';
 import { checkTenantId, TenantAdmin, TenantPutSchema, tenantNotFound } from '../../control/tenant-admin.ts';
 import { purgeTenantData } from '../../control/tenant-purge.ts';
-import { illegalArgument, notFound, OsproxyError } from '../../http/errors.ts';
+import { illegalArgument, notFound } from '../../http/errors.ts';
 import { jsonReply, type Reply } from '../../http/reply.ts';
-import { adminBody, audit, intParam, type AdminCall } from './admin-request.ts';
+import { adminBody, audit, methodNotAllowed, intParam, type AdminCall } from './admin-request.ts';
 
 const MAX_PAGE = 1_000;
-
-function methodNotAllowed(method: string, path: string, allowed: string[]): OsproxyError {
-  return new OsproxyError({ status: 405, type: 'method_not_allowed', code: 'method_not_allowed', reason: `Incorrect HTTP method for uri [${path}] and method [${method}], allowed: [${allowed.join(', ')}]` });
-}
 
 /** A tenant as the API shows it: its id first, then the document. */
 function shown(id: string, doc: TenantDoc): Record<string, unknown> {
