@@ -80,7 +80,10 @@ class AdmissionMetrics {
 
 export interface AdmissionOptions {
   registry?: Registry;
+  /** First-N-seen tenant labels with this N, unless `tenantLabel` says a tenant's label. */
   tenantLabelLimit?: number;
+  /** A tenant's label in the per-tenant series (the proxy's top-N-by-traffic labelling). */
+  tenantLabel?: (tenant: string) => string;
   /** Monotonic milliseconds (tests pass a fake clock). */
   now?: () => number;
   /** A tenant's own overrides (its fleet store document), ahead of `config.tenants`. */
@@ -97,7 +100,7 @@ export class Admission {
   private batch = 0;
   private readonly now: () => number;
   private readonly metrics?: AdmissionMetrics;
-  private readonly labels: TenantLabels;
+  private readonly labelOf: (tenant: string) => string;
   private readonly overridesOf: (tenant: string) => TenantAdmission | undefined;
 
   constructor(
@@ -106,7 +109,11 @@ export class Admission {
   ) {
     this.now = opts.now ?? (() => performance.now());
     this.overridesOf = opts.overridesOf ?? (() => undefined);
-    this.labels = new TenantLabels(opts.tenantLabelLimit ?? 50);
+    if (opts.tenantLabel !== undefined) this.labelOf = opts.tenantLabel;
+    else {
+      const labels = new TenantLabels(opts.tenantLabelLimit ?? 50);
+      this.labelOf = (tenant) => labels.of(tenant);
+    }
     if (opts.registry) {
       this.metrics = new AdmissionMetrics(opts.registry, (b) => this.inUse(b), { global: config.max_concurrent, batch: config.max_concurrent_batch });
     }
@@ -159,7 +166,7 @@ export class Admission {
   }
 
   private reject(tenant: string, s: TenantState, kind: string, reason: RejectionReason, retryAfter: number): Rejection {
-    this.metrics?.rejected.inc({ tenant: this.labels.of(tenant), kind, reason });
+    this.metrics?.rejected.inc({ tenant: this.labelOf(tenant), kind, reason });
     this.drop(tenant, s);
     return { admitted: false, reason, retryAfter };
   }
@@ -183,7 +190,7 @@ export class Admission {
       s.batch++;
       this.batch++;
     }
-    this.metrics?.admitted.child(this.labels.of(tenant), kind).inc();
+    this.metrics?.admitted.child(this.labelOf(tenant), kind).inc();
     let released = false;
     return {
       admitted: true,

@@ -23,7 +23,7 @@ export type AdmissionConfig = z.infer<typeof AdmissionSchema>;
 
 export const MetricsSchema = z
   .strictObject({
-    tenant_label_limit: z.number().int().min(0).default(50).describe('Per-tenant metric labels: this many tenants keep their own label, the rest are `other`.'),
+    tenant_label_limit: z.number().int().min(0).default(50).describe('Per-tenant metric labels: at most this many tenants get a label of their own (the busiest by traffic; earned at a scrape, then kept), the rest are `other`.'),
   })
   .prefault({})
   .describe('Prometheus metrics (/_osproxy/metrics).');

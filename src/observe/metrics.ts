@@ -3,6 +3,12 @@ import { PlainGauge } from '../core/plain-metrics.ts';
 import type { UpstreamCluster } from '../upstream/cluster.ts';
 import { DirectiveMetrics } from './directive-metrics.ts';
 import { RequestMetrics } from './request-metrics.ts';
+import { TenantMetrics } from './tenant-metrics.ts';
+
+export interface ProxyMetricsOptions {
+  /** Tenants with a label of their own in per-tenant series (config `metrics.tenant_label_limit`). */
+  tenantLabelLimit?: number;
+}
 
 /** The proxy's Prometheus metrics (SPEC §6), on a registry of its own (no global state). */
 export class ProxyMetrics {
@@ -11,13 +17,17 @@ export class ProxyMetrics {
   readonly requests: RequestMetrics;
   readonly inflight: PlainGauge;
   readonly rejections: Counter<'reason'>;
+  /** Per-tenant series, top N tenants by traffic + `other` (tenant-metrics.ts). */
+  readonly tenants: TenantMetrics;
+  /** Directive series (directive-metrics.ts). */
   readonly directives: DirectiveMetrics;
   /** Where `/_osproxy/metrics` gets its text: this registry, unless a cluster worker installs the aggregate. */
   private source: () => Promise<string> = () => this.registry.metrics();
 
-  constructor(clusters: () => Iterable<UpstreamCluster>, inflightBytes: () => number) {
+  constructor(clusters: () => Iterable<UpstreamCluster>, inflightBytes: () => number, opts: ProxyMetricsOptions = {}) {
     const registers = [this.registry];
     this.requests = new RequestMetrics(this.registry);
+    this.tenants = new TenantMetrics(this.registry, opts.tenantLabelLimit ?? 50);
     this.directives = new DirectiveMetrics(this.registry);
     this.inflight = new PlainGauge('osproxy_inflight_requests', 'Requests in flight', this.registry);
     this.rejections = new Counter({ name: 'osproxy_rejections_total', help: 'Requests refused before reaching the upstream, by reason', labelNames: ['reason'], registers });

@@ -209,6 +209,7 @@ function finish(services: Services, trace: Trace, req: IncomingMessage, res: Ser
   m.proxySeconds().observe(proxyMs / 1000);
   if (upstreamMs > 0) m.upstreamSeconds().observe(upstreamMs / 1000);
   m.bytesOut().inc(bytesOut);
+  services.metrics.tenants.record(explain.tenant, res.statusCode, totalMs / 1000, trace.bytesIn, bytesOut, explain.error?.code);
   services.tracer?.record({ requestId: explain.request_id, timeline, traceparent: headerOf(req, 'traceparent'), status: res.statusCode, attributes: spanAttributes(explain) });
   if (trace.level === 'off') return;
   explain.status = res.statusCode;

@@ -115,11 +115,12 @@ export async function buildServices(config: OsproxyConfig, log: Logger): Promise
   if (devOpen) log.warn('DEV MODE: open access on loopback — any caller may act as any configured tenant via x-osproxy-tenant');
   const control = await buildControlPlane(config, clusters, log, devOpen);
   await control.start();
-  const metrics = new ProxyMetrics(() => clusters.values(), () => budget.inUse);
+  const metrics = new ProxyMetrics(() => clusters.values(), () => budget.inUse, { tenantLabelLimit: config.metrics.tenant_label_limit });
   metrics.watchControlSnapshot(() => control.snapshotAgeMs / 1000, control.reads);
   const admission = new Admission(config.admission, {
     registry: metrics.registry,
-    tenantLabelLimit: config.metrics.tenant_label_limit,
+    // One labelling for every per-tenant series: the admission ones follow the tenant metrics'.
+    tenantLabel: (tenant) => metrics.tenants.labelOf(tenant),
     overridesOf: (tenant) => control.snapshot()?.tenant(tenant)?.doc.admission,
   });
   const live = { config, operators: new OperatorAuth(config.operators) };

@@ -102,6 +102,8 @@ describe('admission control keeps a noisy tenant from hurting another (SPEC §4.
   it('B sees no 429s and no latency blow-up while A floods; A gets 429s with Retry-After; memory stays bounded', async (t) => {
     const phase: Phase = { flooding: false, since: performance.now() };
     await steadyLoad(proxy, 300, phase); // warm-up
+    // Tenants earn a metric label of their own at a scrape (observe/tenant-metrics.ts): this one gives acme its label.
+    assert.equal((await call(proxy.url, 'GET', '/_osproxy/metrics', undefined, { headers: AUTH.ops })).status, 200);
 
     // A: 64 closed-loop workers, each pausing ~THINK_MS (jittered) between requests and ignoring
     // Retry-After: ~100 req/s offered against a 10 req/s rate limit and 8 concurrent slots, ~10x its share.

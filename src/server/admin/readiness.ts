@@ -21,8 +21,12 @@ export function readiness(services: Services, accepting: boolean): Readiness {
   if (ageMs > services.config.control.stale_after_ms) {
     reasons.push(`the control snapshot is ${Math.round(ageMs / 1000)} s old${control.problem === undefined ? '' : `: ${control.problem}`}`);
   }
+  // Half-open is still down as far as anyone knows: only a probe that succeeds closes it, and
+  // with no traffic none is sent (reporting ready after reset_ms would hide a dead cluster).
   for (const c of services.clusters.values()) {
-    if (c.breaker.state === 'open') reasons.push(`cluster [${c.id}] is unreachable (circuit breaker open)`);
+    const state = c.breaker.state;
+    if (state === 'open') reasons.push(`cluster [${c.id}] is unreachable (circuit breaker open)`);
+    else if (state === 'half_open') reasons.push(`cluster [${c.id}] is unreachable (circuit breaker half-open: the next request probes it)`);
   }
   return reasons.length === 0 ? { status: 'ready', reasons: [] } : { status: 'degraded', reasons };
 }
