@@ -23,6 +23,7 @@ import { requestSpans, spanCount, type QueuedRequest, type SpanTarget } from './
 /** The part of the OTLP exporter this uses (a test may hand in another). */
 export interface SpanTransport {
   export(spans: ReadableSpan[], done: (result: ExportResult) => void): void;
+  /** Waits for exports in flight, then releases the connections. */
   shutdown(): Promise<void>;
 }
 
@@ -173,7 +174,8 @@ export class TraceExporter implements RequestSink {
     const timedOut = await Promise.race([finished, expired]);
     clearTimeout(deadline);
     if (timedOut) {
-      // An export still in flight is counted (failed) when it ends; what never left is dropped.
+      // What never left is dropped. The export in flight ends by its own deadline (the exporter
+      // has no cancel), counted then; the connections are released after it.
       this.stats.dropped += this.queuedSpans;
       this.queue = [];
       this.queuedSpans = 0;
