@@ -20,8 +20,8 @@ import type { FinishedRequest, RequestSink } from './request-timeline.ts';
 import { isSampled, parseTraceparent } from './trace-context.ts';
 import { requestSpans, spanCount, type QueuedRequest, type SpanTarget } from './trace-spans.ts';
 
-/** The part of the OTLP exporter this uses (a test may hand in another). */
-export interface SpanTransport {
+/** The part of the OTLP exporter this uses. */
+interface SpanTransport {
   export(spans: ReadableSpan[], done: (result: ExportResult) => void): void;
   /** Waits for exports in flight, then releases the connections. */
   shutdown(): Promise<void>;
@@ -54,10 +54,9 @@ export class TraceExporter implements RequestSink {
     private readonly config: TracesConfig & { otlp_endpoint: string },
     registry: Registry,
     private readonly log: Logger,
-    transport?: SpanTransport,
   ) {
     this.target = { resource: resourceFromAttributes({ 'service.name': config.service_name }), scope: { name: 'osproxy' } };
-    this.transport = transport ?? otlpTransport(config);
+    this.transport = otlpTransport(config);
     const stats = this.stats;
     new Counter({
       name: 'osproxy_trace_spans_total',
@@ -74,7 +73,7 @@ export class TraceExporter implements RequestSink {
     this.timer.unref();
   }
 
-  /** On the request path: a sampling draw and an array push, nothing else. */
+  /** On the request path: a header check, a sampling draw, the timeline read and an array push (no I/O, no promise, no encoding). */
   record(finished: FinishedRequest): void {
     if (this.closed) return;
     const parent = parseTraceparent(finished.traceparent);
