@@ -16,9 +16,10 @@ export const TracesSchema = z
   .strictObject({
     otlp_endpoint: z.url().optional().describe('OTLP/HTTP traces endpoint (e.g. `http://collector:4318/v1/traces`); traces are off without it.').meta({ examples: ['http://127.0.0.1:4318/v1/traces'] }),
     service_name: z.string().min(1).default('osproxy').describe('`service.name` of the exported spans.'),
-    sample_per_mille: z.number().int().min(0).max(1000).default(1000).describe('Requests traced per thousand (a sampled incoming `traceparent` is always continued).'),
+    sample_per_mille: z.number().int().min(0).max(1000).default(1000).describe('Requests traced per thousand, among those without a valid incoming `traceparent` (one with it follows its sampled flag).'),
     max_queue: z.number().int().min(1).default(2048).describe('Finished spans waiting for export; beyond it new ones are dropped (and counted), never the request delayed.'),
     export_interval_ms: z.number().int().min(10).default(1000).describe('How often queued spans are exported.'),
+    export_timeout_ms: z.number().int().min(100).default(10_000).describe('How long one export may take, retries included, before its spans count as failed (also bounds the flush on shutdown).'),
   })
   .prefault({})
   .describe('Distributed tracing (off by default): W3C `traceparent` continued, one span per stage, exported over OTLP/HTTP off the request path.');

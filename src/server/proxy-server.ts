@@ -9,6 +9,7 @@ import { BreakglassRings } from '../observe/breakglass.ts';
 import { ExplainRing } from '../observe/explain.ts';
 import { PeerQueries } from '../observe/worker-queries.ts';
 import { ProxyMetrics } from '../observe/metrics.ts';
+import type { TraceExporter } from '../observe/trace-exporter.ts';
 import { UpstreamCluster } from '../upstream/cluster.ts';
 import type { BreakerChange } from '../upstream/breaker.ts';
 import type { ListenerConfig, OsproxyConfig } from '../config/schema.ts';
@@ -28,6 +29,8 @@ import type { TenancySettings } from '../resolve/request-scope.ts';
 
 /** The services, plus applying a re-read configuration (SIGHUP). */
 export interface LiveServices extends Services {
+  /** Present when observe.traces.otlp_endpoint is set; flushed when the proxy closes. */
+  readonly tracer?: TraceExporter;
   reconfigure(next: OsproxyConfig): ConfigDiff;
 }
 
@@ -124,6 +127,9 @@ export async function buildServices(config: OsproxyConfig, log: Logger): Promise
     overridesOf: (tenant) => control.snapshot()?.tenant(tenant)?.doc.admission,
   });
   const live = { config, operators: new OperatorAuth(config.operators) };
+  const traces = config.observe.traces;
+  // Loaded only when on: the OTLP exporter's modules cost RSS that a proxy without traces should not pay.
+  const tracer = traces.otlp_endpoint === undefined ? undefined : new (await import('../observe/trace-exporter.ts')).TraceExporter({ ...traces, otlp_endpoint: traces.otlp_endpoint }, metrics.registry, log);
   return {
     get config() {
       return live.config;
@@ -148,6 +154,7 @@ export async function buildServices(config: OsproxyConfig, log: Logger): Promise
     explain: new ExplainRing(config.observe.explain_ring),
     breakglass: new BreakglassRings(),
     peers: new PeerQueries(),
+    tracer,
     budget,
     admission,
     log,
@@ -202,6 +209,7 @@ export async function startProxy(config: OsproxyConfig, opts: { log?: Logger } =
     await Promise.all(servers.filter((s) => s.listening).map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     await services.control.stop();
     await Promise.all([...services.clusters.values()].map((c) => c.close()));
+    await services.tracer?.shutdown();
     throw e;
   }
   return {
@@ -219,7 +227,8 @@ export async function startProxy(config: OsproxyConfig, opts: { log?: Logger } =
       clearInterval(sweeper);
       stopExpiryWatch();
       await migrations.stop();
-      await services.control.stop();
+      // Every request has finished (and been recorded): the tracer's last export goes now, bounded.
+      await Promise.all([services.control.stop(), services.tracer?.shutdown()]);
       await Promise.all([...services.clusters.values()].map((c) => c.close()));
     },
   };

@@ -1,4 +1,4 @@
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { hashToken } from '../../src/auth/index.ts';
 import { startEngine, type RunningEngine } from '../../src/engine/engine.ts';
 import { parseConfig } from '../../src/config/load.ts';
@@ -22,6 +22,8 @@ export interface StackOptions {
   extra?: Record<string, unknown>;
   /** Per-tenant config overrides (e.g. per-index placements). */
   tenantExtra?: Record<string, Record<string, unknown>>;
+  /** The proxy's logger (default: silent, or STACK_LOG's level). */
+  log?: Logger;
 }
 
 export const OPERATOR_TOKEN = 'operator-test-token';
@@ -47,7 +49,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     operators: [{ name: 'ops', token_sha256: hashToken(OPERATOR_TOKEN) }],
     ...(opts.extra ?? {}),
   });
-  const proxy = await startProxy(config, { log: pino({ level: process.env.STACK_LOG ?? 'silent' }) });
+  const proxy = await startProxy(config, { log: opts.log ?? pino({ level: process.env.STACK_LOG ?? 'silent' }) });
   const auth = Object.fromEntries(tenants.map((t) => [t, { authorization: `Bearer ${t}-token` }]));
   return {
     engine,
