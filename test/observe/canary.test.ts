@@ -1,7 +1,7 @@
 /**
  * The canary (SPEC §6): a distinctive document value, written and searched at every level with
- * every directive kind active, never appears in logs, explain records, the break-glass ring or
- * metrics. Levels record shapes — names, kinds, sizes, timings — never values.
+ * every directive kind active, never appears in logs, explain records, the break-glass ring,
+ * metrics or exported spans. Levels record shapes — names, kinds, sizes, timings — never values.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +10,7 @@ import { hashToken } from '../../src/auth/index.ts';
 import { signDebugHeader } from '../../src/observe/debug-header.ts';
 import { spawnEngine, type EngineProcess } from '../helpers/engine-process.ts';
 import { call } from '../helpers/http.ts';
+import { startOtlpReceiver, waitFor, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
 import { spawnProxy, type ProxyProcess } from '../helpers/proxy-process.ts';
 
 const CANARY = `canary${randomBytes(6).toString('hex')}`;
@@ -20,10 +21,12 @@ const ACME = { authorization: 'Bearer acme-token' };
 describe('no document value is ever recorded', () => {
   let engine: EngineProcess;
   let proxy: ProxyProcess;
+  let receiver: OtlpReceiver;
   const ids: string[] = [];
 
   before(async () => {
     engine = await spawnEngine();
+    receiver = await startOtlpReceiver();
     proxy = await spawnProxy({
       listeners: [{ host: '127.0.0.1', port: 0 }],
       clusters: { default: { url: engine.url } },
@@ -31,16 +34,17 @@ describe('no document value is ever recorded', () => {
       tenants: { acme: { principals: [{ name: 'app', token_sha256: hashToken('acme-token'), roles: ['read', 'write', 'manage'] }] } },
       tenancy: { cursor_key_b64: randomBytes(32).toString('base64') },
       control: { store: 'memory' },
-      observe: { debug_header_key: KEY },
+      observe: { debug_header_key: KEY, traces: { otlp_endpoint: receiver.url, export_interval_ms: 50 } },
       log_level: 'debug',
     });
   });
   after(async () => {
     await proxy?.stop();
     await engine?.stop();
+    await receiver?.close();
   });
 
-  it('keeps the canary, and every credential, out of logs, explain records, break-glass rings and metrics', async () => {
+  it('keeps the canary, and every credential, out of logs, explain records, break-glass rings, metrics and spans', async () => {
     const expires = new Date(Date.now() + 600_000).toISOString();
     const directives: Record<string, unknown> = {
       tenant: { match: { tenant: 'acme' }, level: 'timing', ring_buffer: { size: 500 }, expires_at: expires },
@@ -88,6 +92,8 @@ describe('no document value is ever recorded', () => {
     seen.breakglass = (await call(proxy.url, 'GET', '/_osproxy/admin/breakglass', undefined, { headers: OPERATOR })).text;
     seen.metrics = (await call(proxy.url, 'GET', '/_osproxy/metrics', undefined, { headers: OPERATOR })).text;
     seen.logs = proxy.stdout();
+    await waitFor('spans of the last request', () => receiver.spans.some((sp) => sp.attributes['osproxy.request_id'] === ids[ids.length - 1]));
+    seen.spans = Buffer.concat(receiver.raw).toString('utf8');
     assert.ok(explains.length > ids.length / 2, `explain records were kept (${explains.length})`);
     assert.match(seen.explain, /"level":"rewrite"/, 'rewrite-level records were made');
     assert.match(seen.explain, /"rewrite":\{"before"/, 'with body shapes');
