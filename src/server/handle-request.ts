@@ -210,7 +210,8 @@ function finish(services: Services, trace: Trace, req: IncomingMessage, res: Ser
   if (upstreamMs > 0) m.upstreamSeconds().observe(upstreamMs / 1000);
   m.bytesOut().inc(bytesOut);
   services.metrics.tenants.record(explain.tenant, res.statusCode, totalMs / 1000, trace.bytesIn, bytesOut, explain.error?.code);
-  services.tracer?.record({ requestId: explain.request_id, timeline, traceparent: headerOf(req, 'traceparent'), status: res.statusCode, attributes: spanAttributes(explain) });
+  // Admin calls (metrics scrapes, explain lookups) are not traced: they would drown the requests.
+  if (!trace.path.startsWith(ADMIN_PREFIX)) services.tracer?.record({ requestId: explain.request_id, timeline, traceparent: headerOf(req, 'traceparent'), status: res.statusCode, attributes: spanAttributes(explain) });
   if (trace.level === 'off') return;
   explain.status = res.statusCode;
   explain.level = trace.level;
@@ -257,6 +258,7 @@ function headerOf(req: IncomingMessage, name: string): string | undefined {
 /** Shape-level span attributes (never a value, a query or a document id). */
 function spanAttributes(explain: ExplainDraft): Record<string, string | number> {
   const out: Record<string, string | number> = { 'http.request.method': explain.method, 'osproxy.endpoint': explain.endpoint ?? 'other' };
+  if (explain.route !== undefined) out['http.route'] = explain.route;
   if (explain.tenant !== undefined) out['osproxy.tenant'] = explain.tenant;
   if (explain.placement !== undefined) out['osproxy.placement'] = explain.placement;
   if (explain.epoch !== undefined) out['osproxy.epoch'] = explain.epoch;

@@ -94,6 +94,7 @@ describe('no document value is ever recorded', () => {
     seen.logs = proxy.stdout();
     await waitFor('spans of the last request', () => receiver.spans.some((sp) => sp.attributes['osproxy.request_id'] === ids[ids.length - 1]));
     seen.spans = Buffer.concat(receiver.raw).toString('utf8');
+    assert.ok(receiver.spans.every((sp) => sp.attributes['osproxy.endpoint'] !== 'other'), 'admin calls (directives, explain, metrics) are not traced');
     assert.ok(explains.length > ids.length / 2, `explain records were kept (${explains.length})`);
     assert.match(seen.explain, /"level":"rewrite"/, 'rewrite-level records were made');
     assert.match(seen.explain, /"rewrite":\{"before"/, 'with body shapes');

@@ -70,7 +70,7 @@ describe('a collector that refuses connections', () => {
 
   it('answers every request, counts the failed spans, warns once', async () => {
     for (let i = 0; i < 10; i++) assert.equal((await call(stack.url, 'GET', '/', undefined, { headers: stack.auth.acme })).status, 200);
-    // Several exports fail (one per interval with something queued; metric scrapes are traced too).
+    // Several exports fail (one per interval with something queued).
     const failed = await waitFor('failed spans from several exports', async () => {
       const n = await spanCounter(stack, 'failed');
       return n >= 20 ? n : undefined;

@@ -18,7 +18,7 @@ const QUERY_WORD = 'qcanary-5d0c4';
 const MISSING_ID = 'missing-c4n4ry-9aa10';
 const CANARIES = [VALUE, DOC_ID, QUERY_WORD, MISSING_ID];
 
-const SHAPE_KEYS = new Set(['http.request.method', 'http.response.status_code', 'osproxy.endpoint', 'osproxy.tenant', 'osproxy.placement', 'osproxy.epoch', 'osproxy.request_id', 'osproxy.stage']);
+const SHAPE_KEYS = new Set(['http.request.method', 'http.route', 'http.response.status_code', 'osproxy.endpoint', 'osproxy.tenant', 'osproxy.placement', 'osproxy.epoch', 'osproxy.request_id', 'osproxy.stage']);
 
 describe('exported spans never carry a document value, id or query', () => {
   let receiver: OtlpReceiver;
