@@ -210,26 +210,32 @@ export async function startProxy(config: OsproxyConfig, opts: { log?: Logger } =
     await services.control.stop();
     await Promise.all([...services.clusters.values()].map((c) => c.close()));
     await services.tracer?.shutdown();
+    stopExpiryWatch();
     throw e;
   }
+  let closing: Promise<void> | undefined;
+  const close = async (drainMs: number): Promise<void> => {
+    draining = true;
+    const closed = Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    for (const s of servers) s.closeIdleConnections();
+    // A request that was in flight when draining began still holds a keep-alive socket: close it once idle.
+    const sweeper = setInterval(() => servers.forEach((s) => s.closeIdleConnections()), 100);
+    const timer = setTimeout(() => servers.forEach((s) => s.closeAllConnections()), drainMs);
+    await closed;
+    clearTimeout(timer);
+    clearInterval(sweeper);
+    stopExpiryWatch();
+    await migrations.stop();
+    // Every request has finished (and been recorded): the tracer's last export goes now, bounded.
+    await Promise.all([services.control.stop(), services.tracer?.shutdown()]);
+    await Promise.all([...services.clusters.values()].map((c) => c.close()));
+  };
   return {
     urls,
     services,
-    async close(drainMs = 10_000) {
-      draining = true;
-      const closed = Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
-      for (const s of servers) s.closeIdleConnections();
-      // A request that was in flight when draining began still holds a keep-alive socket: close it once idle.
-      const sweeper = setInterval(() => servers.forEach((s) => s.closeIdleConnections()), 100);
-      const timer = setTimeout(() => servers.forEach((s) => s.closeAllConnections()), drainMs);
-      await closed;
-      clearTimeout(timer);
-      clearInterval(sweeper);
-      stopExpiryWatch();
-      await migrations.stop();
-      // Every request has finished (and been recorded): the tracer's last export goes now, bounded.
-      await Promise.all([services.control.stop(), services.tracer?.shutdown()]);
-      await Promise.all([...services.clusters.values()].map((c) => c.close()));
+    /** Drains and stops; a second call waits for the first. */
+    close(drainMs = 10_000) {
+      return (closing ??= close(drainMs));
     },
   };
 }
