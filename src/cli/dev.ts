@@ -65,6 +65,7 @@ export function devCommand(): Command {
       }
       started.engine = engine;
       const operatorToken = `dev-operator-${randomBytes(12).toString('base64url')}`;
+      const debugKey = process.env.OSPROXY_DEBUG_HEADER_KEY || `dev-debug-${randomBytes(24).toString('base64url')}`;
       const tenants = Object.fromEntries(
         DEMO_TENANTS.map((d) => [d.tenant, { principals: [{ name: `${d.tenant}-demo`, token_sha256: hashToken(d.token), roles: ['read', 'write', 'manage'] }] }]),
       );
@@ -77,6 +78,7 @@ export function devCommand(): Command {
           tenants,
           operators: [{ name: 'dev-operator', token_sha256: hashToken(operatorToken) }],
           tenancy: { cursor_key_b64: cursorKey(process.env) },
+          observe: { debug_header_key: debugKey },
           log_level: 'info',
         });
         proxy = await startProxy(config, { log: pino({ level: 'info' }, terminal.stream) });
@@ -89,16 +91,18 @@ export function devCommand(): Command {
       started.proxy = running;
       engine.onUnexpectedExit((how) => engineDied(running, engine, how, opts.data));
       const url = proxy.urls[0];
-      console.log(JSON.stringify({ osproxy: proxy.urls, engine: engine.url, engine_pid: engine.pid, operator_token: operatorToken }));
+      console.log(JSON.stringify({ osproxy: proxy.urls, engine: engine.url, engine_pid: engine.pid, operator_token: operatorToken, debug_header_key: debugKey }));
       console.log(`osproxy dev: proxy ${url}  →  embedded engine ${engine.url} (pid ${engine.pid})   (another port: npm start -- --port N)`);
       for (const d of DEMO_TENANTS) console.log(`  tenant ${d.tenant.padEnd(7)} token ${d.token}`);
       console.log(`  operator       token ${operatorToken}   (/_osproxy/metrics, /_osproxy/explain/{request id}, /_osproxy/admin/…)`);
+      console.log(`  debug key      ${debugKey}   (signs X-Debug-Directive headers: osproxy directive sign --key …)`);
       console.log(`  cursor key     ${process.env.OSPROXY_CURSOR_KEY === undefined ? 'new for this run (set OSPROXY_CURSOR_KEY to keep scroll/PIT ids across restarts)' : 'from OSPROXY_CURSOR_KEY'}`);
       console.log('try:');
       console.log(`  curl -s -XPUT '${url}/orders/_doc/1?refresh=true' -H 'authorization: Bearer acme-dev-token' -H 'content-type: application/json' -d '{"item":"anvil","qty":2}'`);
       console.log(`  curl -s '${url}/orders/_search?pretty' -H 'authorization: Bearer acme-dev-token'`);
       console.log(`  curl -s '${url}/orders/_search?pretty' -H 'authorization: Bearer globex-dev-token'   # sees nothing of acme`);
       console.log(`  curl -s '${url}/_osproxy/metrics' -H 'authorization: Bearer ${operatorToken}' | grep osproxy_requests`);
+      console.log(`  OSPROXY_URL=${url} OSPROXY_ADMIN_TOKEN=${operatorToken} npm run -s osproxy -- directive publish --id look --tenant acme --level timing --ttl 10m`);
       console.log('Ctrl-C stops both. One line per request follows:');
       terminal.release();
     });

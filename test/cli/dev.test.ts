@@ -6,6 +6,7 @@ import { Client } from '@opensearch-project/opensearch';
 import { unsealCursor } from '../../src/tenancy/cursor-seal.ts';
 import { call } from '../helpers/http.ts';
 import { spawnCli, type SpawnedCli } from '../helpers/spawn-cli.ts';
+import { signDebugHeader } from '../../src/observe/debug-header.ts';
 
 /*
  * `npm start` (= `osproxy dev`) as an operator first meets it: a real process on a free port,
@@ -44,6 +45,16 @@ describe('osproxy dev (npm start) as a real process', () => {
     assert.notEqual(new URL(url).port, '9200');
     assert.match(dev.address.engine as string, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.match(operatorToken, /^dev-operator-[A-Za-z0-9_-]{16}$/);
+  });
+
+  it('prints a debug header key that the running proxy accepts (osproxy directive sign --key)', async () => {
+    const key = dev.address.debug_header_key as string;
+    assert.ok(key.length >= 32);
+    const header = signDebugHeader(key, 'timing', Math.floor(Date.now() / 1000) + 60);
+    const id = `dev-debug-${Date.now()}`;
+    assert.equal((await call(url, 'GET', '/', undefined, { headers: { authorization: 'Bearer acme-dev-token', 'x-debug-directive': header, 'x-request-id': id } })).status, 200);
+    const rec = await call<{ level?: string }>(url, 'GET', `/_osproxy/explain/${id}`, undefined, { headers: { authorization: `Bearer ${operatorToken}` } });
+    assert.equal(rec.body.level, 'timing');
   });
 
   it('scrolls with the official client (helpers.scrollDocuments), the other tenant seeing none of it', async () => {
