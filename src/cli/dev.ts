@@ -21,9 +21,9 @@ function portArg(v: string): number {
   return n;
 }
 
-/** The cursor key: OSPROXY_CURSOR_KEY when set (so cursors survive a restart), else a new one per run. */
+/** The cursor key: OSPROXY_CURSOR_KEY when set and not empty (so cursors survive a restart), else a new one per run. */
 function cursorKey(env: NodeJS.ProcessEnv): string {
-  return env.OSPROXY_CURSOR_KEY ?? randomBytes(MIN_CURSOR_KEY_BYTES).toString('base64');
+  return env.OSPROXY_CURSOR_KEY || randomBytes(MIN_CURSOR_KEY_BYTES).toString('base64');
 }
 
 /**
@@ -54,6 +54,7 @@ export function devCommand(): Command {
       // From the start, so that Ctrl-C while starting stops what has started (the engine, above all).
       const started: { engine?: EngineChild; proxy?: RunningProxy } = {};
       stopOnSignals(async () => {
+        console.log('osproxy dev: stopping (in-flight requests drain, then the engine stops)');
         await started.proxy?.close(2_000);
         await started.engine?.stop();
       });
@@ -96,7 +97,7 @@ export function devCommand(): Command {
       for (const d of DEMO_TENANTS) console.log(`  tenant ${d.tenant.padEnd(7)} token ${d.token}`);
       console.log(`  operator       token ${operatorToken}   (/_osproxy/metrics, /_osproxy/explain/{request id}, /_osproxy/admin/…)`);
       console.log(`  debug key      ${debugKey}   (signs X-Debug-Directive headers: osproxy directive sign --key …)`);
-      console.log(`  cursor key     ${process.env.OSPROXY_CURSOR_KEY === undefined ? 'new for this run (set OSPROXY_CURSOR_KEY to keep scroll/PIT ids across restarts)' : 'from OSPROXY_CURSOR_KEY'}`);
+      console.log(`  cursor key     ${!process.env.OSPROXY_CURSOR_KEY ? 'new for this run (set OSPROXY_CURSOR_KEY to keep scroll/PIT ids across restarts)' : 'from OSPROXY_CURSOR_KEY'}`);
       console.log('try:');
       console.log(`  curl -s -XPUT '${url}/orders/_doc/1?refresh=true' -H 'authorization: Bearer acme-dev-token' -H 'content-type: application/json' -d '{"item":"anvil","qty":2}'`);
       console.log(`  curl -s '${url}/orders/_search?pretty' -H 'authorization: Bearer acme-dev-token'`);
