@@ -51,7 +51,7 @@ export async function adminCall<T>(opts: AdminOptions, method: 'GET' | 'PUT' | '
   try {
     base = new URL(path.replace(/^\//, ''), opts.url.endsWith('/') ? opts.url : `${opts.url}/`);
   } catch {
-    throw new AdminCliError(`--url [${opts.url}] is not a URL`, 2);
+    throw new AdminCliError(`the instance URL [${opts.url}] (--url or OSPROXY_URL) is not a URL`, 2);
   }
   let res;
   try {

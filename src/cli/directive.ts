@@ -3,18 +3,20 @@
  * through the admin API, and signed `X-Debug-Directive` header values for one-off deep looks.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { OBSERVE_LEVELS, type ObserveLevel } from '../config/observe-schema.ts';
+import { OBSERVE_LEVELS, ObserveSchema, type ObserveLevel } from '../config/observe-schema.ts';
 import { ConfigError, loadConfig } from '../config/load.ts';
+import type { OsproxyConfig } from '../config/schema.ts';
 import { signDebugHeader } from '../observe/debug-header.ts';
 import { AdminCliError, adminCall, runAdmin, table, withAdminOptions, type AdminOptions } from './admin-client.ts';
 
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+const DEFAULT_MAX_HEADER_TTL_S = ObserveSchema.parse({}).debug_header_max_ttl_s;
 
-/** `90`, `30s`, `10m`, `2h`, `1d` → seconds. */
+/** `30s`, `10m`, `2h`, `1d` → seconds (a unit is required: a bare `5` is a typo as often as not). */
 export function ttlSeconds(value: string): number {
-  const m = /^(\d+)([smhd]?)$/.exec(value.trim());
-  if (m === null || Number(m[1]) === 0) throw new InvalidArgumentError('must be a duration such as 30s, 10m, 2h or 1d');
-  return Number(m[1]) * UNITS[m[2] === '' ? 's' : m[2]];
+  const m = /^(\d+)([smhd])$/.exec(value.trim());
+  if (m === null || Number(m[1]) === 0) throw new InvalidArgumentError('must be a duration with a unit, such as 30s, 10m, 2h or 1d');
+  return Number(m[1]) * UNITS[m[2]];
 }
 
 function levelOf(value: string): ObserveLevel {
@@ -46,7 +48,7 @@ function print(opts: AdminOptions, json: unknown, text: string): void {
 
 interface PublishOptions extends AdminOptions {
   id: string;
-  level: ObserveLevel;
+  level?: ObserveLevel;
   tenant?: string;
   index?: string;
   principal?: string;
@@ -62,7 +64,7 @@ function publishCommand(): Command {
   return withAdminOptions(new Command('publish'))
     .description('publish (or replace) a directive on every instance, for a bounded time')
     .requiredOption('--id <id>', 'directive id')
-    .requiredOption('--level <level>', `off | shape | timing | rewrite`, levelOf)
+    .option('--level <level>', 'shape | timing | rewrite (default with --refuse: shape); a directive only raises the level', levelOf)
     .option('--tenant <tenant>', 'match this tenant')
     .option('--index <index>', 'match this logical index')
     .option('--principal <principal>', 'match this principal')
@@ -74,10 +76,11 @@ function publishCommand(): Command {
     .option('--if-version <n>', 'only if the directive is at this version (0: only if it does not exist)', intOf)
     .action((o: PublishOptions) =>
       runAdmin(async () => {
+        if (o.level === undefined && o.refuse === undefined) throw new AdminCliError('--level is needed (shape, timing or rewrite), unless the directive is a killswitch (--refuse)', 2);
         const match = Object.fromEntries(Object.entries({ tenant: o.tenant, index: o.index, principal: o.principal, endpoint: o.endpoint }).filter(([, v]) => v !== undefined));
         const body = {
           match,
-          level: o.level,
+          level: o.level ?? 'shape',
           ...(o.sample === undefined ? {} : { sample_per_mille: o.sample }),
           expires_at: new Date(Date.now() + o.ttl * 1000).toISOString(),
           ...(o.ring === undefined ? {} : { ring_buffer: { size: o.ring } }),
@@ -123,10 +126,14 @@ function signingKey(o: { key?: string; config?: string }): string {
   const env = process.env.OSPROXY_DEBUG_HEADER_KEY;
   if (env !== undefined && env !== '') return env;
   if (o.config === undefined) throw new AdminCliError('no signing key: pass --key, set OSPROXY_DEBUG_HEADER_KEY, or --config with observe.debug_header_key', 2);
+  const key = configOf(o.config).observe.debug_header_key;
+  if (key === undefined) throw new AdminCliError(`${o.config} has no observe.debug_header_key`, 2);
+  return key;
+}
+
+function configOf(file: string): OsproxyConfig {
   try {
-    const key = loadConfig({ file: o.config }).observe.debug_header_key;
-    if (key === undefined) throw new AdminCliError(`${o.config} has no observe.debug_header_key`, 2);
-    return key;
+    return loadConfig({ file, env: process.env });
   } catch (e) {
     throw e instanceof ConfigError ? new AdminCliError(e.message, 2) : e;
   }
@@ -138,11 +145,16 @@ function signCommand(): Command {
     .requiredOption('--level <level>', 'shape | timing | rewrite', levelOf)
     .requiredOption('--ttl <duration>', 'how long the header is valid: 30s, 5m, 1h', ttlSeconds)
     .option('--key <key>', 'the signing key (observe.debug_header_key)')
-    .option('--config <file>', 'read the key from this configuration file')
+    .option('--config <file>', 'read the key (and the longest validity the proxy accepts) from this configuration file')
     .action((o: { level: ObserveLevel; ttl: number; key?: string; config?: string }) =>
       runAdmin(async () => {
         const key = signingKey(o);
         if (key.length < 32) throw new AdminCliError('the signing key must be at least 32 characters', 2);
+        const maxTtl = o.config === undefined ? DEFAULT_MAX_HEADER_TTL_S : configOf(o.config).observe.debug_header_max_ttl_s;
+        if (o.ttl > maxTtl) {
+          const where = o.config === undefined ? 'by default (observe.debug_header_max_ttl_s; pass --config to read yours)' : `in ${o.config}`;
+          throw new AdminCliError(`--ttl ${o.ttl} s: the proxy refuses headers valid for more than ${maxTtl} s ${where}`, 2);
+        }
         process.stdout.write(`${signDebugHeader(key, o.level, Math.floor(Date.now() / 1000) + o.ttl)}\n`);
       }),
     );

@@ -32,6 +32,8 @@ export const ObserveSchema = z
     debug_header_max_ttl_s: z.number().int().min(1).default(3600).describe('A debug header whose expiry is further away than this is refused (`ttl_too_long`).'),
     explain_ring: z.number().int().min(16).default(1024).describe('Explain records kept per worker for `/_osproxy/explain/{id}`.'),
     breakglass_max: z.number().int().min(1).default(10_000).describe('The largest `ring_buffer.size` a directive may ask for.'),
+    breakglass_keep_s: z.number().int().min(0).default(3600).describe('How long a break-glass ring stays readable after its directive expired or was removed.'),
+    directive_max_ttl_s: z.number().int().min(60).default(7 * 86_400).describe('The furthest `expires_at` a directive may have, from when it is published (a directive is for a bounded time).'),
     traces: TracesSchema,
   })
   .prefault({})

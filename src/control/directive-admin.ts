@@ -22,9 +22,14 @@ function docOf(stored: StoredDoc | undefined): DirectiveDoc | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
-/** Checks what a schema cannot: the expiry is in the future, and a ring is no larger than allowed. */
-export function checkDirective(d: Directive, now: number, maxRing: number): void {
-  if (Date.parse(d.expires_at) <= now) throw illegalArgument('invalid_admin_body', `expires_at: [${d.expires_at}] is in the past`);
+/** Checks what a schema cannot: the expiry is in the future but not too far, and a ring is no larger than allowed. */
+export function checkDirective(d: Directive, now: number, limits: { maxRing: number; maxTtlSeconds: number }): void {
+  const expires = Date.parse(d.expires_at);
+  if (expires <= now) throw illegalArgument('invalid_admin_body', `expires_at: [${d.expires_at}] is in the past`);
+  if (expires - now > limits.maxTtlSeconds * 1000) {
+    throw illegalArgument('invalid_admin_body', `expires_at: [${d.expires_at}] is more than ${limits.maxTtlSeconds} s away (observe.directive_max_ttl_s)`);
+  }
+  const maxRing = limits.maxRing;
   if (d.ring_buffer !== undefined && d.ring_buffer.size > maxRing) {
     throw illegalArgument('invalid_admin_body', `ring_buffer.size: at most ${maxRing} (observe.breakglass_max)`);
   }

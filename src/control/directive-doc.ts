@@ -16,16 +16,16 @@ const MatchSchema = z.strictObject({
   tenant: z.string().min(1).max(128).optional(),
   index: z.string().min(1).max(255).optional(),
   principal: z.string().min(1).max(256).optional(),
-  endpoint: z.enum(ENDPOINT_NAMES as [EndpointName, ...EndpointName[]]).optional(),
+  endpoint: z.enum(ENDPOINT_NAMES as [EndpointName, ...EndpointName[]], { error: 'is not an endpoint name (the names of the endpoint table: search, doc_get, bulk, …; README "Endpoints served to tenants")' }).optional(),
 });
 
 const DirectiveFields = {
   match: MatchSchema.default({}),
-  level: z.enum(OBSERVE_LEVELS),
+  level: z.enum(OBSERVE_LEVELS, { error: `is required, one of ${OBSERVE_LEVELS.join(', ')}` }),
   sample_per_mille: z.number().int().min(0).max(1000).default(1000),
-  expires_at: z.string().regex(UTC_TIME, 'must be an RFC 3339 time in UTC, e.g. 2026-12-01T20:00:00Z').refine((v) => Number.isFinite(Date.parse(v)), 'is not a valid time'),
+  expires_at: z.string({ error: 'is required: an RFC 3339 time in UTC, e.g. 2026-12-01T20:00:00Z' }).regex(UTC_TIME, 'must be an RFC 3339 time in UTC, e.g. 2026-12-01T20:00:00Z').refine((v) => Number.isFinite(Date.parse(v)), 'is not a valid time'),
   ring_buffer: z.strictObject({ size: z.number().int().min(1).max(100_000) }).optional(),
-  refuse: z.strictObject({ status: z.union([z.literal(503), z.literal(403)]) }).optional(),
+  refuse: z.strictObject({ status: z.union([z.literal(503), z.literal(403)], { error: 'must be 503 or 403' }) }).optional(),
 };
 
 /** What `PUT /_osproxy/admin/directives/{id}` accepts (the id is in the path only). */

@@ -32,6 +32,8 @@ export interface DirectiveMatch {
   rings: string[];
   /** A matching killswitch: the request is refused (every match, sampled or not). */
   refuse?: { id: string; status: 503 | 403; expiresMs: number };
+  /** Ids of every matching directive (for the request's explain record). */
+  ids: string[];
   matched: number;
   sampled: number;
 }
@@ -100,8 +102,9 @@ function scan(list: readonly DirectiveEntry[] | undefined, f: RequestFacts, now:
   if (list === undefined) return out;
   for (const e of list) {
     if (e.expiresMs <= now || !matches(e, f)) continue;
-    out ??= { level: 'off', rings: [], matched: 0, sampled: 0 };
+    out ??= { level: 'off', rings: [], ids: [], matched: 0, sampled: 0 };
     out.matched++;
+    out.ids.push(e.id);
     if (e.doc.refuse !== undefined && out.refuse === undefined) out.refuse = { id: e.id, status: e.doc.refuse.status, expiresMs: e.expiresMs };
     if (slot >= e.doc.sample_per_mille) continue;
     out.sampled++;

@@ -1,7 +1,8 @@
 /**
  * Break-glass rings (SPEC §6): a directive with `ring_buffer: {size}` copies the explain records of
  * the requests it matches into a ring of its own, served at `/_osproxy/admin/breakglass`. A ring
- * lives while its directive does; rings of removed or expired directives are dropped.
+ * stays readable for a while after its directive expired or was removed (the operator reads it
+ * after the look), then it is dropped.
  */
 import type { ExplainRecord } from './explain.ts';
 
@@ -32,10 +33,13 @@ class Ring {
 
 export class BreakglassRings {
   private readonly rings = new Map<string, Ring>();
+  /** When the directive of a ring was first seen gone (ms since the epoch). */
+  private readonly goneAt = new Map<string, number>();
 
   add(directive: string, size: number, rec: ExplainRecord): void {
     let ring = this.rings.get(directive);
     if (ring === undefined || ring.size !== size) this.rings.set(directive, (ring = new Ring(size)));
+    this.goneAt.delete(directive);
     ring.add(rec);
   }
 
@@ -46,8 +50,19 @@ export class BreakglassRings {
     return out;
   }
 
-  /** Drops the rings of directives no longer live. */
-  retain(live: (id: string) => boolean): void {
-    for (const id of this.rings.keys()) if (!live(id)) this.rings.delete(id);
+  /** Drops the rings of directives that have not been live for `keepMs`. */
+  retain(live: (id: string) => boolean, now: number, keepMs: number): void {
+    for (const id of this.rings.keys()) {
+      if (live(id)) {
+        this.goneAt.delete(id);
+        continue;
+      }
+      const gone = this.goneAt.get(id) ?? now;
+      this.goneAt.set(id, gone);
+      if (now - gone >= keepMs) {
+        this.rings.delete(id);
+        this.goneAt.delete(id);
+      }
+    }
   }
 }

@@ -21,6 +21,9 @@ export interface ExplainRecord {
   status?: number;
   /** What the request recorded: `shape` unless a directive or a debug header raised it. */
   level?: string;
+  /** The directives that matched it (ids), and what its `X-Debug-Directive` header came to. */
+  directives?: string[];
+  debug_header?: string;
   bytes_in?: number;
   bytes_out?: number;
   timings_ms: Record<string, number>;

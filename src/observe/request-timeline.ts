@@ -47,11 +47,18 @@ export class RequestTimeline {
     add('resolve', this.authenticated, this.resolved || end);
     if (this.resolved === 0) return out;
     const handled = this.handled || end;
-    const upstreamEnd = this.firstUpstream === 0 ? 0 : Math.min(handled, this.firstUpstream + this.upstreamMs);
-    add('rewrite', this.resolved, this.firstUpstream || handled);
-    if (this.firstUpstream !== 0) {
+    if (this.firstUpstream === 0) {
+      add('rewrite', this.resolved, handled);
+    } else if (this.firstUpstream <= handled) {
+      // Buffered: rewrite, then the upstream waits, then turning the answer into the reply.
+      const upstreamEnd = Math.min(handled, this.firstUpstream + this.upstreamMs);
+      add('rewrite', this.resolved, this.firstUpstream);
       add('upstream', this.firstUpstream, upstreamEnd);
       add('transform', upstreamEnd, handled);
+    } else {
+      // Streamed (`_bulk`, big hits): the upstream calls happen while the reply is being sent.
+      add('rewrite', this.resolved, handled);
+      add('upstream', this.firstUpstream, Math.min(end, this.firstUpstream + this.upstreamMs));
     }
     if (this.handled !== 0) add('send', this.handled, end);
     return out;

@@ -11,7 +11,7 @@ import { requestTarget } from '../http/request-target.ts';
 import { classify } from '../http/classify.ts';
 import { isAllowedParam, type EndpointSpec } from '../http/endpoints.ts';
 import { checkParamValues } from '../http/param-values.ts';
-import { asClientError, forbidden, illegalArgument, unavailable } from '../http/errors.ts';
+import { asClientError, forbidden, illegalArgument, OsproxyError, unavailable } from '../http/errors.ts';
 import { errorReply, type Reply } from '../http/reply.ts';
 import type { Classified } from '../http/classify.ts';
 import { levelRank, type ObserveLevel } from '../config/observe-schema.ts';
@@ -132,7 +132,7 @@ async function tenantRequest(services: Services, req: IncomingMessage, pathname:
   const endpoint = classify(method, pathname);
   explain.endpoint = endpoint.spec.name;
   explain.route = endpoint.route;
-  const observed = observeRequest(services, snapshot, req, { requestId: explain.request_id, tenant: binding.tenant, principal: principal.id, endpoint: endpoint.spec.name, index: endpoint.index }, trace.timeline.startedWallMs);
+  const observed = observeRequest(services, snapshot, req, { requestId: explain.request_id, tenant: binding.tenant, principal: principal.id, endpoint: endpoint.spec.name, index: endpoint.index }, trace.timeline.startedWallMs, explain);
   trace.level = observed.level;
   trace.rings = observed.rings;
   checkParams(endpoint.spec, query);
@@ -165,7 +165,9 @@ async function replyFor(services: Services, req: IncomingMessage, trace: Trace, 
     return formatReply(await tenantRequest(services, req, pathname, query, trace), query, services.config.limits.max_hit_bytes);
   } catch (e) {
     const error = asClientError(e);
-    if (error.status >= 500 && !error.code.startsWith('upstream_')) services.log.error({ err: e, request_id: explain.request_id }, 'request failed');
+    // Only a failure osproxy did not name is an error with a stack; a named one (a killswitch, a
+    // store outage, an upstream down) is in the request's line, and the states behind it log once.
+    if (!(e instanceof OsproxyError)) services.log.error({ err: e, request_id: explain.request_id }, 'request failed');
     if (error.status === 429) services.metrics.rejections.inc({ reason: error.code });
     explain.error = { code: error.code, reason: error.reason };
     trace.failed = true;
@@ -234,6 +236,7 @@ function logLine(explain: ExplainDraft, endpoint: string, path: string): Record<
   if (explain.level !== 'shape') line.level = explain.level;
   if (explain.stages_ms !== undefined) line.stages_ms = explain.stages_ms;
   if (explain.rewrite !== undefined) line.rewrite = explain.rewrite;
+  if (explain.directives !== undefined) line.directives = explain.directives;
   if (explain.error !== undefined) line.error = explain.error.code;
   return line;
 }

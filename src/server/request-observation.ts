@@ -11,6 +11,7 @@ import { sampleSlot } from '../control/directive-set.ts';
 import type { ControlSnapshot } from '../control/snapshot.ts';
 import { forbidden, unavailable, type OsproxyError } from '../http/errors.ts';
 import { DEBUG_HEADER, verifyDebugHeader } from '../observe/debug-header.ts';
+import type { ExplainDraft } from '../observe/explain.ts';
 import type { Services } from '../ops/services.ts';
 
 export interface Observation {
@@ -41,6 +42,7 @@ export function observeRequest(
   req: IncomingMessage,
   facts: { requestId: string; tenant: string; principal: string; endpoint: string; index?: string },
   now: number,
+  explain: ExplainDraft,
 ): Observation {
   let level = services.config.observe.level;
   let rings: string[] | undefined;
@@ -48,6 +50,7 @@ export function observeRequest(
   if (match !== undefined) {
     const m = services.metrics.directives;
     m.matched();
+    explain.directives = match.ids;
     if (match.refuse !== undefined) {
       m.refused(match.refuse.status);
       throw killswitch(match.refuse, now);
@@ -61,6 +64,7 @@ export function observeRequest(
     const o = services.config.observe;
     const verdict = verifyDebugHeader(header, o.debug_header_key, now, o.debug_header_max_ttl_s);
     services.metrics.directives.header(verdict.outcome);
+    explain.debug_header = verdict.outcome;
     if (verdict.level !== undefined && levelRank(verdict.level) > levelRank(level)) level = verdict.level;
   }
   return { level, rings };

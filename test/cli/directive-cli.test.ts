@@ -46,7 +46,7 @@ describe('osproxy directive', () => {
   });
 
   it('publishes a killswitch that refuses only the tenant it names', async () => {
-    const pub = await runCli(['directive', 'publish', '--id', 'stop', '--level', 'shape', '--tenant', 'acme', '--refuse', '403', '--ttl', '5m'], { env });
+    const pub = await runCli(['directive', 'publish', '--id', 'stop', '--tenant', 'acme', '--refuse', '403', '--ttl', '5m'], { env });
     assert.equal(pub.code, 0, pub.stderr);
     assert.equal((await record()).status, 403);
     assert.equal((await record({}, 'globex')).status, 200);
@@ -67,6 +67,15 @@ describe('osproxy directive', () => {
     const ttl = await runCli(['directive', 'publish', '--id', 'x', '--level', 'timing', '--ttl', 'forever'], { env });
     assert.equal(ttl.code, 1, 'commander refuses the argument');
     assert.match(ttl.stderr, /--ttl.*must be a duration/);
+    const bare = await runCli(['directive', 'publish', '--id', 'x', '--level', 'timing', '--tenant', 'acme', '--ttl', '5'], { env });
+    assert.equal(bare.code, 1, 'a duration without a unit is refused');
+    assert.match(bare.stderr, /with a unit/);
+    const nolevel = await runCli(['directive', 'publish', '--id', 'x', '--tenant', 'acme', '--ttl', '5m'], { env });
+    assert.equal(nolevel.code, 2);
+    assert.match(nolevel.stderr, /--level is needed/);
+    const long = await runCli(['directive', 'sign', '--level', 'timing', '--ttl', '48h'], { env: { ...env, OSPROXY_DEBUG_HEADER_KEY: KEY } });
+    assert.equal(long.code, 2, 'a header the proxy would refuse is not signed');
+    assert.match(long.stderr, /refuses headers valid for more than 3600 s/);
     const nokey = await runCli(['directive', 'sign', '--level', 'timing', '--ttl', '1m'], { env: { ...env, OSPROXY_DEBUG_HEADER_KEY: '' } });
     assert.equal(nokey.code, 2);
     assert.equal(nokey.stderr.trim().split('\n').length, 1, nokey.stderr);

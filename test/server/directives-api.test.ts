@@ -48,6 +48,9 @@ describe('the directive admin API and what directives record', () => {
       [{ ...ok, refuse: { status: 500 } }, /refuse.status/],
       [{ ...ok, match: { endpoint: 'no_such_endpoint' } }, /match.endpoint/],
       [{ ...ok, id: 'x' }, /unknown key\(s\) "id"/],
+      [{ ...ok, expires_at: inSeconds(8 * 86_400) }, /more than 604800 s away/],
+      [{ match: { tenant: 'acme' }, level: 'timing' }, /expires_at: is required/],
+      [{ ...ok, refuse: { status: 500 } }, /refuse.status: must be 503 or 403/],
     ];
     for (const [body, reason] of cases) {
       const res = await admin('PUT', '/directives/bad', body);
@@ -55,6 +58,9 @@ describe('the directive admin API and what directives record', () => {
       assert.match(res.body.error.reason, reason);
     }
     assert.equal((await admin('PUT', '/directives/has space', ok)).status, 400, 'an invalid id');
+    const param = await admin('PUT', '/directives/bad?colour=blue', ok);
+    assert.equal(param.status, 400);
+    assert.match(param.body.error.reason, /parameter \[colour\] is not allowed/);
     assert.equal((await admin('GET', '/directives/bad')).status, 404, 'nothing was published');
   });
 
@@ -78,6 +84,7 @@ describe('the directive admin API and what directives record', () => {
     assert.equal((await admin('PUT', '/directives/acme-rw', { match: { tenant: 'acme', endpoint: 'search' }, level: 'rewrite', expires_at: inSeconds(60) })).status, 201);
     const rw = await recordOf('acme', 'POST', '/orders/_search', { query: { match: { title: 'first' } } });
     assert.equal(rw.level, 'rewrite');
+    assert.deepEqual(rw.directives, ['acme-rw'], 'the record names the directive that raised it');
     assert.ok(rw.stages_ms !== undefined, 'rewrite includes timing');
     const rewrite = rw.rewrite as { before: unknown; after: unknown };
     assert.deepEqual(rewrite.before, { query: { match: { title: '<string>' } } });
@@ -116,5 +123,10 @@ describe('the directive admin API and what directives record', () => {
     const order = ring.map((r) => Number(r.request_id.slice('rec-'.length)));
     assert.deepEqual(order, [...order].sort((a, b) => b - a), 'newest first');
     assert.equal((await admin('DELETE', '/directives/acme-ring')).status, 200);
+    await recordOf('acme', 'GET', '/orders/_doc/1');
+    const after = await admin('GET', '/breakglass?directive=acme-ring');
+    assert.equal((after.body.rings as Record<string, unknown[]>)['acme-ring'].length, 3, 'still readable after the directive is gone, and no longer filled');
+    assert.equal((await admin('GET', '/breakglass?directive=never-published')).status, 404);
+    assert.equal((await admin('GET', '/breakglass?colour=blue')).status, 400);
   });
 });

@@ -117,6 +117,7 @@ describe('directives across three instances', () => {
     assert.ok(Date.now() >= Date.parse(expiresAt) - 50, 'not lifted before its expiry');
     const metrics = await call(proxies[2].url, 'GET', '/_osproxy/metrics', undefined, { headers: OPERATOR });
     assert.match(metrics.text, /osproxy_killswitch_refusals_total\{status="503"\} [1-9]/);
+    for (const p of proxies) assert.ok(!p.stdout().includes('"msg":"request failed"'), 'a refusal is not logged as an error (with a stack)');
   });
 
   it('removes a directive on every instance when it is deleted', async () => {
