@@ -68,7 +68,7 @@ export class BulkBatcher {
       this.batches.set(key, batch);
     }
     for (const line of item.lines ?? []) {
-      const bytes = Buffer.from(line);
+      const bytes = typeof line === 'string' ? Buffer.from(line) : line;
       batch.chunks.push(bytes, NL);
       batch.bytes += bytes.length + 1;
     }

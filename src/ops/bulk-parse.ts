@@ -2,11 +2,13 @@
 import { randomBytes } from 'node:crypto';
 import { isObject, MAX_JSON_DEPTH, nestsDeeperThan, type Json, type JsonObject } from '../core/json.ts';
 import { asClientError, badGateway, errorBody, illegalArgument, OsproxyError, validationFailed } from '../http/errors.ts';
-import { assertNoReservedFields, encodeId, type Target } from '../tenancy/index.ts';
+import { assertNoReservedFields, encodeId, reservedNames, type Target } from '../tenancy/index.ts';
+import { physicalDocumentBytes } from '../tenancy/mapping/physical-bytes.ts';
 import { tenantSource } from './doc-response.ts';
 import type { OpContext } from './context.ts';
+import { utf8Text } from './json-body.ts';
 import { registerIndex } from './register-index.ts';
-import { physicalDocumentText } from './tenant-fields.ts';
+import { epochStamp, physicalDocumentText, reservedTail } from './tenant-fields.ts';
 import { checkDedicatedUpdate, checkSharedUpdate, sharedUpdateBody, stampDedicatedUpdate } from './update-body.ts';
 import { mapUpstreamError } from './upstream-call.ts';
 
@@ -21,7 +23,8 @@ export interface Item {
   id?: string;
   target?: Target;
   pid?: string;
-  lines?: string[];
+  /** The item's NDJSON lines as sent upstream (a document line may already be bytes). */
+  lines?: (string | Buffer)[];
   error?: OsproxyError;
 }
 
@@ -42,7 +45,8 @@ export function parseLine(line: string): Json | undefined {
 export interface ParsedAction {
   action: Action;
   meta: JsonObject;
-  doc?: string;
+  /** The document line's bytes (valid UTF-8, checked by the reader). */
+  doc?: Buffer;
   lineNo: number;
 }
 
@@ -91,6 +95,11 @@ export class BulkTargets {
     return pending;
   }
 
+  /** The target once registered in this request (no promise: the hot path of every later item). */
+  registered(lindex: string): Target | undefined {
+    return this.known.get(lindex);
+  }
+
   /** The target as it stands now (for a delete: nothing is created). */
   current(lindex: string): Target {
     return this.known.get(lindex) ?? this.ctx.services.control.snapshot()?.target(this.ctx.scope.tenant, lindex) ?? this.ctx.scope.target(lindex);
@@ -111,6 +120,19 @@ function checkedDoc(ctx: OpContext, action: Action, raw: string, placement: Targ
   return doc;
 }
 
+/**
+ * An index/create document line as sent, from its bytes in one pass, for a target already
+ * registered (physicalDocumentBytes); undefined when the general path (checkedDoc, physicalLine)
+ * must decide — which then answers exactly as it always has.
+ */
+function documentBytes(ctx: OpContext, target: Target, bytes: Buffer, id: string): Buffer | undefined {
+  const reserved = reservedNames(ctx.scope.reserved);
+  if (target.placement !== 'shared') return physicalDocumentBytes(bytes, { reserved, tail: target.stampEpoch === true ? epochStamp(ctx, target) : undefined });
+  const fields = target.fields;
+  if (fields === undefined) return undefined;
+  return physicalDocumentBytes(bytes, { reserved, rename: { props: fields.mapping.properties, namer: fields.namer }, tail: reservedTail(ctx, target, id) });
+}
+
 /** The document line as sent: dedicated placements forward it as it is. */
 async function physicalLine(ctx: OpContext, action: Action, raw: string, doc: JsonObject, target: Target, id: string, targets: BulkTargets): Promise<string> {
   if (target.placement !== 'shared' && target.stampEpoch !== true) return raw;
@@ -123,6 +145,22 @@ async function physicalLine(ctx: OpContext, action: Action, raw: string, doc: Js
   const prepared = await sharedUpdateBody(ctx, doc, target, id);
   targets.update(prepared.target);
   return JSON.stringify(prepared.body);
+}
+
+/** Random bytes for automatic ids, drawn in blocks (one CSPRNG call per 256 ids, not per item). */
+const ID_BYTES = 15;
+let idPool = Buffer.alloc(0);
+let idAt = 0;
+
+/** An automatic id: 15 random bytes as base64url (20 characters), like OpenSearch's own length. */
+function autoId(): string {
+  if (idAt + ID_BYTES > idPool.length) {
+    idPool = randomBytes(ID_BYTES * 256);
+    idAt = 0;
+  }
+  const id = idPool.toString('base64url', idAt, idAt + ID_BYTES);
+  idAt += ID_BYTES;
+  return id;
 }
 
 export async function prepareItem(ctx: OpContext, p: ParsedAction, targets: BulkTargets): Promise<Item> {
@@ -138,13 +176,20 @@ export async function prepareItem(ctx: OpContext, p: ParsedAction, targets: Bulk
     if (given === undefined && (p.action === 'update' || p.action === 'delete')) {
       throw validationFailed('id_missing', 'Validation Failed: 1: id is missing;');
     }
-    item.id = given ?? randomBytes(15).toString('base64url');
+    item.id = given ?? autoId();
     encodeId(provisional, ctx.scope.tenant, item.id);
-    const doc = p.doc === undefined ? undefined : checkedDoc(ctx, p.action, p.doc, provisional.placement);
-    const written = p.action === 'delete' ? targets.current(lindex) : await targets.forWrite(lindex);
-    const line = p.doc === undefined || doc === undefined ? undefined : await physicalLine(ctx, p.action, p.doc, doc, written, item.id, targets);
+    const registered = p.doc !== undefined && p.action !== 'update' ? targets.registered(lindex) : undefined;
+    let line: string | Buffer | undefined = registered === undefined || p.doc === undefined ? undefined : documentBytes(ctx, registered, p.doc, item.id);
+    let deleted: Target | undefined;
+    if (line === undefined) {
+      const text = p.doc === undefined ? undefined : utf8Text(p.doc);
+      const doc = text === undefined ? undefined : checkedDoc(ctx, p.action, text, provisional.placement);
+      const written = p.action === 'delete' ? targets.current(lindex) : await targets.forWrite(lindex);
+      if (text !== undefined && doc !== undefined) line = await physicalLine(ctx, p.action, text, doc, written, item.id, targets);
+      if (p.action === 'delete') deleted = written;
+    }
     // Its new fields (if any) are part of the target now.
-    const target = p.action === 'delete' ? written : targets.current(lindex);
+    const target = deleted ?? targets.current(lindex);
     item.target = target;
     item.pid = encodeId(target, ctx.scope.tenant, item.id);
     const meta: JsonObject = { ...p.meta, _index: target.physicalIndex, _id: item.pid };

@@ -13,6 +13,7 @@
  *   answer has begun), it cannot: the items not yet sent and the malformed line itself fail per
  *   item, the rest of the body is read and discarded unparsed, and `errors` is true.
  */
+import { isUtf8 } from 'node:buffer';
 import { testBreak } from '../core/test-break.ts';
 import { asClientError, illegalArgument, OsproxyError, validationFailed } from '../http/errors.ts';
 import { ndjsonLines } from '../stream/ndjson-lines.ts';
@@ -88,14 +89,13 @@ async function runBulk(ctx: OpContext, out: OrderedItems): Promise<void> {
     } else if (pending !== undefined) {
       const p = pending;
       pending = undefined;
-      let doc: string;
       try {
-        doc = utf8Text(line); // invalid UTF-8 fails the request, like OpenSearch's parse_exception
+        if (!isUtf8(line)) utf8Text(line); // invalid UTF-8 fails the request, like OpenSearch's parse_exception
       } catch (e) {
         breakOff(e, p);
         continue;
       }
-      await accept({ ...p, doc });
+      await accept({ ...p, doc: line });
     } else {
       let text: string | undefined;
       let action: ParsedAction | undefined;

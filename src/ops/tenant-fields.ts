@@ -103,6 +103,17 @@ export async function physicalDocument(ctx: OpContext, target: Target, doc: Json
   return { body, target: current };
 }
 
+/** The epoch member (`"_epoch":N`) a write carries, as text. */
+export function epochStamp(ctx: OpContext, target: Target): string {
+  return `${JSON.stringify(ctx.scope.reserved.epoch)}:${target.epoch ?? 0}`;
+}
+
+/** The reserved members a shared document is stored with (`"_tenant":…,"_lindex":…,"_lid":…,"_epoch":N`), as text. */
+export function reservedTail(ctx: OpContext, target: Target, id: string): string {
+  const r = ctx.scope.reserved;
+  return `${JSON.stringify(r.tenant)}:${JSON.stringify(ctx.scope.tenant)},${JSON.stringify(r.lindex)}:${JSON.stringify(target.lindex)},${JSON.stringify(r.id)}:${JSON.stringify(id)},${epochStamp(ctx, target)}`;
+}
+
 /**
  * A client document as stored, as text. The common case — every key already in the tenant's
  * logical mapping — renames the keys in the text itself (no object tree rebuilt); anything else
@@ -110,11 +121,9 @@ export async function physicalDocument(ctx: OpContext, target: Target, doc: Json
  */
 export async function physicalDocumentText(ctx: OpContext, target: Target, doc: JsonObject, text: string, id: string, where: string): Promise<PhysicalText> {
   const fields = target.fields;
-  const r = ctx.scope.reserved;
-  const stamp = `${JSON.stringify(r.epoch)}:${target.epoch ?? 0}`;
+  const stamp = epochStamp(ctx, target);
   if (target.placement === 'shared' && fields !== undefined) {
-    const tail = `${JSON.stringify(r.tenant)}:${JSON.stringify(ctx.scope.tenant)},${JSON.stringify(r.lindex)}:${JSON.stringify(target.lindex)},${JSON.stringify(r.id)}:${JSON.stringify(id)},${stamp}`;
-    const renamed = renamedDocumentText(text, fields.mapping.properties, fields.namer, tail);
+    const renamed = renamedDocumentText(text, fields.mapping.properties, fields.namer, reservedTail(ctx, target, id));
     if (renamed !== undefined) return { text: renamed, target };
   }
   if (target.placement !== 'shared') return { text: target.stampEpoch === true ? withMembers(text, stamp) : text, target };
