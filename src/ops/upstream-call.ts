@@ -71,6 +71,8 @@ export async function readUpstreamJson(ctx: OpContext, res: UpstreamResponse): P
   }
 }
 
+const PREVIEW = "Preview of field's value: '";
+
 /** Replaces physical names by logical ones in every string of an upstream error. */
 function mapStrings(node: Json, replace: (s: string) => string): Json {
   if (typeof node === 'string') return replace(node);
@@ -96,9 +98,10 @@ export function mapUpstreamError(body: Json | undefined, targets: Target[], ids:
   const names = [...byPhysical.keys()].sort((a, b) => b.length - a.length);
   const replace = (s: string): string => {
     // Error bodies never carry document values (SPEC §4.7); OpenSearch quotes them in previews.
-    let out = s.replace(/Preview of field's value: '[\s\S]*'/, "Preview of field's value: [redacted]");
-    for (const [pid, id] of ids) out = out.split(pid).join(id);
-    for (const name of names) out = out.split(name).join(byPhysical.get(name) as string);
+    // (Each step is skipped when it has nothing to replace: most strings, e.g. every `result` of a bulk, have none.)
+    let out = s.includes(PREVIEW) ? s.replace(/Preview of field's value: '[\s\S]*'/, "Preview of field's value: [redacted]") : s;
+    for (const [pid, id] of ids) if (out.includes(pid)) out = out.split(pid).join(id);
+    for (const name of names) if (out.includes(name)) out = out.split(name).join(byPhysical.get(name) as string);
     // Per-tenant field names (shared placement) back to the tenant's.
     return logicalText(out);
   };
