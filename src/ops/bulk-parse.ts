@@ -163,7 +163,11 @@ function autoId(): string {
   return id;
 }
 
-export async function prepareItem(ctx: OpContext, p: ParsedAction, targets: BulkTargets): Promise<Item> {
+/**
+ * An item rewritten for its target. Synchronous (no promise) on the hot path — a document of an
+ * index already registered in this request, settled by documentBytes — else asynchronous.
+ */
+export function prepareItem(ctx: OpContext, p: ParsedAction, targets: BulkTargets): Item | Promise<Item> {
   const lindex = typeof p.meta._index === 'string' ? p.meta._index : ctx.scope.defaultIndex();
   const item: Item = { action: p.action, lindex: lindex ?? '' };
   try {
@@ -176,22 +180,39 @@ export async function prepareItem(ctx: OpContext, p: ParsedAction, targets: Bulk
     if (given === undefined && (p.action === 'update' || p.action === 'delete')) {
       throw validationFailed('id_missing', 'Validation Failed: 1: id is missing;');
     }
-    item.id = given ?? autoId();
-    encodeId(provisional, ctx.scope.tenant, item.id);
+    const id = given ?? autoId();
+    item.id = id;
+    encodeId(provisional, ctx.scope.tenant, id);
     const registered = p.doc !== undefined && p.action !== 'update' ? targets.registered(lindex) : undefined;
-    let line: string | Buffer | undefined = registered === undefined || p.doc === undefined ? undefined : documentBytes(ctx, registered, p.doc, item.id);
-    let deleted: Target | undefined;
-    if (line === undefined) {
-      const text = p.doc === undefined ? undefined : utf8Text(p.doc);
-      const doc = text === undefined ? undefined : checkedDoc(ctx, p.action, text, provisional.placement);
-      const written = p.action === 'delete' ? targets.current(lindex) : await targets.forWrite(lindex);
-      if (text !== undefined && doc !== undefined) line = await physicalLine(ctx, p.action, text, doc, written, item.id, targets);
-      if (p.action === 'delete') deleted = written;
-    }
+    const bytes = registered === undefined || p.doc === undefined ? undefined : documentBytes(ctx, registered, p.doc, id);
+    if (bytes !== undefined) return finishItem(ctx, item, p, given, targets.current(lindex), bytes);
+    return generalItem(ctx, item, p, lindex, given, provisional, targets);
+  } catch (e) {
+    item.error = asClientError(e);
+    return item;
+  }
+}
+
+/** The general path: the document parsed and checked before its index is registered, then rewritten. */
+async function generalItem(ctx: OpContext, item: Item, p: ParsedAction, lindex: string, given: string | undefined, provisional: Target, targets: BulkTargets): Promise<Item> {
+  try {
+    const text = p.doc === undefined ? undefined : utf8Text(p.doc);
+    const doc = text === undefined ? undefined : checkedDoc(ctx, p.action, text, provisional.placement);
+    const written = p.action === 'delete' ? targets.current(lindex) : await targets.forWrite(lindex);
+    const line = text === undefined || doc === undefined ? undefined : await physicalLine(ctx, p.action, text, doc, written, item.id as string, targets);
     // Its new fields (if any) are part of the target now.
-    const target = deleted ?? targets.current(lindex);
+    return finishItem(ctx, item, p, given, p.action === 'delete' ? written : targets.current(lindex), line);
+  } catch (e) {
+    item.error = asClientError(e);
+    return item;
+  }
+}
+
+/** The item's physical id and action line, its document line after it. */
+function finishItem(ctx: OpContext, item: Item, p: ParsedAction, given: string | undefined, target: Target, line: string | Buffer | undefined): Item {
+  try {
     item.target = target;
-    item.pid = encodeId(target, ctx.scope.tenant, item.id);
+    item.pid = encodeId(target, ctx.scope.tenant, item.id as string);
     const meta: JsonObject = { ...p.meta, _index: target.physicalIndex, _id: item.pid };
     if (target.placement === 'shared') delete meta.routing;
     if (target.routing === 'tenant') meta.routing = ctx.scope.tenant;

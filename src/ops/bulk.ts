@@ -31,6 +31,14 @@ function lineTooLong(lineNo: number, max: number): OsproxyError {
   return illegalArgument('bulk_line_too_long', `bulk line [${lineNo}] is longer than the limit of [${max}] bytes`);
 }
 
+/**
+ * An action line as text, as utf8Text decodes it (invalid UTF-8 throws, a leading BOM is dropped)
+ * but without its memo: every line is a new buffer.
+ */
+function actionText(line: Buffer): string {
+  return line[0] !== 0xef && isUtf8(line) ? line.toString('utf8') : utf8Text(line);
+}
+
 /** The item shell of an action that failed before its tenancy rewrite. */
 function shellOf(ctx: OpContext, p: ParsedAction | undefined): Item {
   const lindex = p !== undefined && typeof p.meta._index === 'string' ? p.meta._index : (ctx.scope.defaultIndex() ?? '');
@@ -58,15 +66,20 @@ async function runBulk(ctx: OpContext, out: OrderedItems): Promise<void> {
   let pos = 0;
   const fail = (p: ParsedAction | undefined, e: OsproxyError): void => out.set(pos++, itemError(shellOf(ctx, p), e, ctx.id));
   const targets = new BulkTargets(ctx);
-  const accept = async (p: ParsedAction): Promise<void> => {
+  const queue = (item: Item): Promise<void> | undefined => {
+    if (item.error === undefined) return batcher.add(pos++, item);
+    out.set(pos++, itemError(item, item.error, ctx.id));
+    return undefined;
+  };
+  /** An item prepared and queued; the promise only when something had to be waited for (most items: none). */
+  const accept = (p: ParsedAction): Promise<void> | undefined => {
     if (p.action === 'index' && testBreak('drop-bulk-item')) {
       const shell = shellOf(ctx, p);
       out.set(pos++, { index: { _index: shell.lindex, _id: shell.id ?? '', _version: 1, result: 'created', status: 201 } });
-      return;
+      return undefined;
     }
-    const item = await prepareItem(ctx, p, targets);
-    if (item.error !== undefined) out.set(pos++, itemError(item, item.error, ctx.id));
-    else await batcher.add(pos++, item);
+    const item = prepareItem(ctx, p, targets);
+    return item instanceof Promise ? item.then(queue) : queue(item);
   };
   /** A request-level error: thrown while nothing is committed, else reported per item. */
   let broken = false;
@@ -95,12 +108,13 @@ async function runBulk(ctx: OpContext, out: OrderedItems): Promise<void> {
         breakOff(e, p);
         continue;
       }
-      await accept({ ...p, doc: line });
+      const accepted = accept({ ...p, doc: line });
+      if (accepted !== undefined) await accepted;
     } else {
       let text: string | undefined;
       let action: ParsedAction | undefined;
       try {
-        text = utf8Text(line);
+        text = actionText(line);
         if (skipDoc) {
           skipDoc = false;
           if (!looksLikeAction(text)) continue;
@@ -110,11 +124,14 @@ async function runBulk(ctx: OpContext, out: OrderedItems): Promise<void> {
         breakOff(e);
         continue;
       }
-      if (action.action === 'delete') await accept(action);
-      else pending = action;
+      if (action.action === 'delete') {
+        const accepted = accept(action);
+        if (accepted !== undefined) await accepted;
+      } else pending = action;
     }
     if (!out.committed && out.held > MAX_HELD_BEFORE_COMMIT) out.begin();
-    await out.drained();
+    const drained = out.drained();
+    if (drained !== undefined) await drained;
   }
   if (pending !== undefined && !broken) {
     breakOff(illegalArgument('malformed_bulk', 'The bulk request must be terminated by a newline [\\n]'), pending);

@@ -6,7 +6,7 @@
  */
 import { isObject, type JsonObject } from '../core/json.ts';
 import { illegalArgument, OsproxyError } from '../http/errors.ts';
-import { injectReservedFields, type Target } from '../tenancy/index.ts';
+import { injectReservedFields, type ReservedFields, type Target } from '../tenancy/index.ts';
 import { inferNewFields } from '../tenancy/mapping/infer-fields.ts';
 import { countFields, fromStored, mappingJson, type LogicalMapping } from '../tenancy/mapping/logical-mapping.ts';
 import { mergeLogicalMapping } from '../tenancy/mapping/merge-mapping.ts';
@@ -108,10 +108,28 @@ export function epochStamp(ctx: OpContext, target: Target): string {
   return `${JSON.stringify(ctx.scope.reserved.epoch)}:${target.epoch ?? 0}`;
 }
 
+interface TailParts {
+  reserved: ReservedFields;
+  tenant: string;
+  epoch: number | undefined;
+  /** `"_tenant":…,"_lindex":…,"_lid":` */
+  head: string;
+  stamp: string;
+}
+
+/** Per target, the constant parts of its documents' reserved members (every bulk item repeats them). */
+const tailParts = new WeakMap<Target, TailParts>();
+
 /** The reserved members a shared document is stored with (`"_tenant":…,"_lindex":…,"_lid":…,"_epoch":N`), as text. */
 export function reservedTail(ctx: OpContext, target: Target, id: string): string {
   const r = ctx.scope.reserved;
-  return `${JSON.stringify(r.tenant)}:${JSON.stringify(ctx.scope.tenant)},${JSON.stringify(r.lindex)}:${JSON.stringify(target.lindex)},${JSON.stringify(r.id)}:${JSON.stringify(id)},${epochStamp(ctx, target)}`;
+  let parts = tailParts.get(target);
+  if (parts === undefined || parts.reserved !== r || parts.tenant !== ctx.scope.tenant || parts.epoch !== target.epoch) {
+    const head = `${JSON.stringify(r.tenant)}:${JSON.stringify(ctx.scope.tenant)},${JSON.stringify(r.lindex)}:${JSON.stringify(target.lindex)},${JSON.stringify(r.id)}:`;
+    parts = { reserved: r, tenant: ctx.scope.tenant, epoch: target.epoch, head, stamp: epochStamp(ctx, target) };
+    tailParts.set(target, parts);
+  }
+  return `${parts.head}${JSON.stringify(id)},${parts.stamp}`;
 }
 
 /**
