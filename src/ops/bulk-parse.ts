@@ -10,7 +10,7 @@ import { utf8Text } from './json-body.ts';
 import { registerIndex } from './register-index.ts';
 import { epochStamp, physicalDocumentText, reservedTail } from './tenant-fields.ts';
 import { checkDedicatedUpdate, checkSharedUpdate, sharedUpdateBody, stampDedicatedUpdate } from './update-body.ts';
-import { mapUpstreamError } from './upstream-call.ts';
+import { isLayoutKey, keptAsItIs, mapUpstreamError } from './upstream-call.ts';
 
 export const ACTIONS = ['index', 'create', 'update', 'delete'] as const;
 export type Action = (typeof ACTIONS)[number];
@@ -231,9 +231,50 @@ export function itemError(item: Item, e: OsproxyError, requestId: string): JsonO
   return { [item.action]: out };
 }
 
+/**
+ * The common upstream entry — scalars and a `_shards` of numbers, no string with anything to map —
+ * mapped as mapItem's general path maps it (layout keys dropped, `_index`/`_id` the tenant's), or
+ * undefined when it needs that path.
+ */
+function plainEntry(entry: JsonObject, item: Item, target: Target): JsonObject | undefined {
+  const out: JsonObject = {};
+  const pid = item.pid as string;
+  let named = 0;
+  for (const key of Object.keys(entry)) {
+    const v = entry[key];
+    if (isLayoutKey(key)) continue;
+    if (key === '_index') {
+      out._index = item.lindex;
+      named |= 1;
+    } else if (key === '_id') {
+      out._id = item.id as string;
+      named |= 2;
+    } else if (key === '__proto__') {
+      return undefined;
+    } else if (typeof v === 'number' || typeof v === 'boolean' || v === null || (typeof v === 'string' && keptAsItIs(v, target, pid))) {
+      out[key] = v;
+    } else if (key === '_shards' && isObject(v)) {
+      const shards: JsonObject = {};
+      for (const k of Object.keys(v)) {
+        if (isLayoutKey(k)) continue;
+        if (typeof v[k] !== 'number' || k === '__proto__') return undefined;
+        shards[k] = v[k];
+      }
+      out._shards = shards;
+    } else {
+      return undefined;
+    }
+  }
+  if ((named & 1) === 0) out._index = item.lindex;
+  if ((named & 2) === 0) out._id = item.id as string;
+  return out;
+}
+
 export function mapItem(ctx: OpContext, item: Item, upstream: Json): JsonObject {
   const entry = isObject(upstream) ? Object.values(upstream)[0] : undefined;
   if (!isObject(entry) || item.target === undefined) return itemError(item, badGateway('upstream_bad_response', 'missing item in the upstream bulk response'), ctx.id);
+  const plain = plainEntry(entry, item, item.target);
+  if (plain !== undefined) return { [item.action]: plain };
   const mapped = mapUpstreamError(entry, [item.target], new Map([[item.pid as string, item.id as string]]));
   const out: JsonObject = { ...(isObject(mapped) ? mapped : {}), _index: item.lindex, _id: item.id as string };
   if (isObject(entry.get) && isObject(entry.get._source)) {
