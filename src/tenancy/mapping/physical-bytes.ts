@@ -43,6 +43,12 @@ function table(chars: string): Uint8Array {
 const SPACE = table(' \t\n\r');
 const SIMPLE_ESCAPE = table('"\\/bfnrt');
 const HEX = table('0123456789abcdefABCDEF');
+/** 1 for the bytes that end a plain run inside a string: `"`, `\\` and the control bytes. */
+const STRING_STOP = ((): Uint8Array => {
+  const t = table('"\\');
+  t.fill(1, 0, 0x20);
+  return t;
+})();
 const TRUE = Buffer.from('true');
 const FALSE = Buffer.from('false');
 const NULL = Buffer.from('null');
@@ -54,7 +60,7 @@ export interface BytesPlan {
   reserved: readonly string[];
   /** Shared placement: every key of the tenant's mapped objects is renamed (and must be mapped). */
   rename?: { props: Record<string, JsonObject>; namer: PhysicalNamer };
-  /** Members (`"k":v,…`) added as the top object's last ones; without it the line is kept as it is. */
+  /** Members (`"k":v,…`) added as the top object's last ones; without them the rest of the line is kept as it is. */
   tail?: string;
 }
 
@@ -71,16 +77,55 @@ function reservedBytes(names: readonly string[]): Buffer[] | undefined {
   return bytes ?? undefined;
 }
 
-/** Output under construction; one buffer reused across documents (the scan is synchronous). */
-let scratch = Buffer.allocUnsafe(16 * 1024);
-const SCRATCH_KEPT = 1024 * 1024;
+/**
+ * A mapped key as bytes, found without decoding the document's key: the keys of one properties
+ * object by byte length (dotted or not well-formed keys left out: a document key can only match
+ * them on the general path). Its physical name as bytes once per namer and path.
+ */
+interface MappedKey {
+  bytes: Buffer;
+  key: string;
+  node: JsonObject;
+  namer?: PhysicalNamer;
+  prefix?: string;
+  quoted?: Buffer;
+  childPrefix?: string;
+}
+
+const keyIndexes = new WeakMap<Record<string, JsonObject>, Map<number, MappedKey[]>>();
+
+function keyIndex(props: Record<string, JsonObject>): Map<number, MappedKey[]> {
+  let index = keyIndexes.get(props);
+  if (index === undefined) {
+    index = new Map();
+    for (const key of Object.keys(props)) {
+      if (key.includes('.') || /[\uD800-\uDFFF]/.test(key)) continue;
+      const bytes = Buffer.from(key);
+      let list = index.get(bytes.length);
+      if (list === undefined) index.set(bytes.length, (list = []));
+      list.push({ bytes, key, node: props[key] });
+    }
+    keyIndexes.set(props, index);
+  }
+  return index;
+}
+
+/**
+ * Outputs are written straight into a slab and handed out as views of it, in turn (as Buffer's
+ * own pool does): no copy per document. A document larger than a slab gets a buffer of its own.
+ */
+const SLAB_BYTES = 256 * 1024;
+let slab = Buffer.allocUnsafe(SLAB_BYTES);
+let slabUsed = 0;
 
 class ByteScanner {
   private i = 0;
   private readonly n: number;
-  /** Bytes of the line already copied to the output (renaming) up to here. */
+  /** Bytes of the line already copied to the output up to here. */
   private last = 0;
-  private o = 0;
+  /** The output: slab[start, o). */
+  private start = slabUsed;
+  private o = slabUsed;
   /** Set by string(): the string just scanned has a backslash escape. */
   private escaped = false;
 
@@ -103,14 +148,60 @@ class ByteScanner {
     return { close, members };
   }
 
-  /** The output: the line up to `close` (renamed), `,` + `tail` + `}`. */
-  spliced(close: number, members: boolean, tail: string): Buffer {
-    this.copyTo(close);
-    this.writeText(members ? `,${tail}}` : `${tail}}`);
-    const out = Buffer.allocUnsafe(this.o);
-    scratch.copy(out, 0, 0, this.o);
-    if (scratch.length > SCRATCH_KEPT) scratch = Buffer.allocUnsafe(16 * 1024);
+  /** The output: the line up to `close` (renamed), then `,` + `tail` + `}`; without a tail, the rest of the line. */
+  finish(close: number, members: boolean, tail: string | undefined): Buffer {
+    if (tail === undefined) {
+      this.copyTo(this.n);
+    } else {
+      this.copyTo(close);
+      this.writeText(members ? `,${tail}}` : `${tail}}`);
+    }
+    const out = slab.subarray(this.start, this.o);
+    slabUsed = this.o;
+    if (slab.length > SLAB_BYTES) {
+      slab = Buffer.allocUnsafe(SLAB_BYTES);
+      slabUsed = 0;
+    }
     return out;
+  }
+
+  private reserve(bytes: number): void {
+    if (this.o + bytes <= slab.length) return;
+    const len = this.o - this.start;
+    const fresh = Buffer.allocUnsafe(Math.max(SLAB_BYTES, (len + bytes) * 2));
+    slab.copy(fresh, 0, this.start, this.o);
+    slab = fresh;
+    slabUsed = 0;
+    this.start = 0;
+    this.o = len;
+  }
+
+  private copyTo(end: number): void {
+    const len = end - this.last;
+    this.reserve(len);
+    // Short runs (between two keys) by hand: Buffer#copy's own checks cost more than the bytes.
+    if (len < 64) {
+      const s = this.s;
+      const from = this.last;
+      const o = this.o;
+      for (let k = 0; k < len; k++) slab[o + k] = s[from + k];
+    } else {
+      this.s.copy(slab, this.o, this.last, end);
+    }
+    this.o += len;
+    this.last = end;
+  }
+
+  private writeBytes(bytes: Buffer): void {
+    this.reserve(bytes.length);
+    const o = this.o;
+    for (let k = 0; k < bytes.length; k++) slab[o + k] = bytes[k];
+    this.o += bytes.length;
+  }
+
+  private writeText(text: string): void {
+    this.reserve(text.length * 3);
+    this.o += slab.write(text, this.o);
   }
 
   private peek(): number {
@@ -122,26 +213,6 @@ class ByteScanner {
     let i = this.i;
     while (i < this.n && SPACE[s[i]] === 1) i++;
     this.i = i;
-  }
-
-  private reserve(bytes: number): void {
-    if (this.o + bytes <= scratch.length) return;
-    const bigger = Buffer.allocUnsafe(Math.max(scratch.length * 2, this.o + bytes));
-    scratch.copy(bigger, 0, 0, this.o);
-    scratch = bigger;
-  }
-
-  private copyTo(end: number): void {
-    const len = end - this.last;
-    this.reserve(len);
-    this.s.copy(scratch, this.o, this.last, end);
-    this.o += len;
-    this.last = end;
-  }
-
-  private writeText(text: string): void {
-    this.reserve(text.length * 3);
-    this.o += scratch.write(text, this.o);
   }
 
   /** `{` … `}` at `i`; true when it has members. Keys are renamed against `props` when given. */
@@ -174,15 +245,21 @@ class ByteScanner {
     let childProps: Record<string, JsonObject> | undefined;
     let childPrefix = '';
     if (props !== undefined) {
-      const key = this.s.toString('utf8', open + 1, close);
-      if (key.includes('.') || !Object.hasOwn(props, key)) throw GENERAL_PATH;
-      const node = props[key];
+      const mapped = this.mappedKey(props, open + 1, close);
+      if (mapped === undefined) throw GENERAL_PATH;
+      const node = mapped.node;
+      if (mapped.namer !== this.namer || mapped.prefix !== prefix || mapped.quoted === undefined) {
+        mapped.namer = this.namer;
+        mapped.prefix = prefix;
+        mapped.quoted = Buffer.from((this.namer as PhysicalNamer).quoted(mapped.key, prefix, node));
+        mapped.childPrefix = `${prefix}${mapped.key}.`;
+      }
       this.copyTo(open);
-      this.writeText((this.namer as PhysicalNamer).quoted(key, prefix, node));
+      this.writeBytes(mapped.quoted);
       this.last = close + 1;
       if (isObjectNode(node) && node.enabled !== false) {
         childProps = isObject(node.properties) ? (node.properties as Record<string, JsonObject>) : EMPTY_PROPS;
-        childPrefix = `${prefix}${key}.`;
+        childPrefix = mapped.childPrefix as string;
       }
     }
     this.space();
@@ -190,6 +267,21 @@ class ByteScanner {
     this.i++;
     this.space();
     this.value(depth, childProps, childPrefix);
+  }
+
+  /** The mapped key whose bytes are the (unescaped) key in [from, to), if any (what Object.hasOwn finds for the decoded key). */
+  private mappedKey(props: Record<string, JsonObject>, from: number, to: number): MappedKey | undefined {
+    const list = keyIndex(props).get(to - from);
+    if (list === undefined) return undefined;
+    const s = this.s;
+    const len = to - from;
+    for (const mapped of list) {
+      const b = mapped.bytes;
+      let k = 0;
+      while (k < len && s[from + k] === b[k]) k++;
+      if (k === len) return mapped;
+    }
+    return undefined;
   }
 
   /** Whether a dotted segment of the (unescaped) key in bytes [from, to) is a reserved name. */
@@ -249,24 +341,23 @@ class ByteScanner {
     let i = this.i + 1;
     let escaped = false;
     for (;;) {
+      // The plain run up to the next quote, backslash or control byte, four bytes a step.
+      while (i + 3 < n && (STRING_STOP[s[i]] | STRING_STOP[s[i + 1]] | STRING_STOP[s[i + 2]] | STRING_STOP[s[i + 3]]) === 0) i += 4;
+      while (i < n && STRING_STOP[s[i]] === 0) i++;
       if (i >= n) throw GENERAL_PATH;
       const c = s[i];
       if (c === QUOTE) break;
-      if (c === BACKSLASH) {
-        escaped = true;
-        const e = i + 1 < n ? s[i + 1] : -1;
-        if (e === LOWER_U) {
-          if (i + 5 >= n || HEX[s[i + 2]] !== 1 || HEX[s[i + 3]] !== 1 || HEX[s[i + 4]] !== 1 || HEX[s[i + 5]] !== 1) throw GENERAL_PATH;
-          i += 6;
-        } else if (e !== -1 && SIMPLE_ESCAPE[e] === 1) {
-          i += 2;
-        } else {
-          throw GENERAL_PATH;
-        }
-        continue;
+      if (c !== BACKSLASH) throw GENERAL_PATH; // a control byte
+      escaped = true;
+      const e = i + 1 < n ? s[i + 1] : -1;
+      if (e === LOWER_U) {
+        if (i + 5 >= n || HEX[s[i + 2]] !== 1 || HEX[s[i + 3]] !== 1 || HEX[s[i + 4]] !== 1 || HEX[s[i + 5]] !== 1) throw GENERAL_PATH;
+        i += 6;
+      } else if (e !== -1 && SIMPLE_ESCAPE[e] === 1) {
+        i += 2;
+      } else {
+        throw GENERAL_PATH;
       }
-      if (c < 0x20) throw GENERAL_PATH;
-      i++;
     }
     this.escaped = escaped;
     return i;
@@ -319,8 +410,7 @@ export function physicalDocumentBytes(line: Buffer, plan: BytesPlan): Buffer | u
   const scanner = new ByteScanner(line, reserved, plan.rename?.namer);
   try {
     const { close, members } = scanner.top(plan.rename?.props);
-    if (plan.tail === undefined) return plan.rename === undefined ? Buffer.from(line) : undefined;
-    return scanner.spliced(close, members, plan.tail);
+    return scanner.finish(close, members, plan.tail);
   } catch (e) {
     if (e === GENERAL_PATH) return undefined;
     throw e;
