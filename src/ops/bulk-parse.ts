@@ -208,16 +208,37 @@ async function generalItem(ctx: OpContext, item: Item, p: ParsedAction, lindex: 
   }
 }
 
+/** Per target, its physical index as JSON text (every item of a batch repeats it). */
+const quotedIndexes = new WeakMap<Target, string>();
+
+/**
+ * The action line sent upstream: the client's metadata with `_index`/`_id` physical and the
+ * routing the placement wants. Metadata of `_index`/`_id` only (the common case) is written
+ * directly, as JSON.stringify would write it (key order included).
+ */
+export function actionLine(ctx: OpContext, given: JsonObject, action: Action, target: Target, pid: string): string {
+  const keys = Object.keys(given);
+  if (keys.every((k) => k === '_index' || k === '_id')) {
+    let index = quotedIndexes.get(target);
+    if (index === undefined) quotedIndexes.set(target, (index = `"_index":${JSON.stringify(target.physicalIndex)}`));
+    const id = `"_id":${JSON.stringify(pid)}`;
+    const routing = target.routing === 'tenant' ? `,"routing":${JSON.stringify(ctx.scope.tenant)}` : '';
+    return `{"${action}":{${keys[0] === '_id' ? `${id},${index}` : `${index},${id}`}${routing}}}`;
+  }
+  const meta: JsonObject = { ...given, _index: target.physicalIndex, _id: pid };
+  if (target.placement === 'shared') delete meta.routing;
+  if (target.routing === 'tenant') meta.routing = ctx.scope.tenant;
+  return JSON.stringify({ [action]: meta });
+}
+
 /** The item's physical id and action line, its document line after it. */
 function finishItem(ctx: OpContext, item: Item, p: ParsedAction, given: string | undefined, target: Target, line: string | Buffer | undefined): Item {
   try {
     item.target = target;
     item.pid = encodeId(target, ctx.scope.tenant, item.id as string);
-    const meta: JsonObject = { ...p.meta, _index: target.physicalIndex, _id: item.pid };
-    if (target.placement === 'shared') delete meta.routing;
-    if (target.routing === 'tenant') meta.routing = ctx.scope.tenant;
     const action = p.action === 'index' && given === undefined ? 'create' : p.action;
-    item.lines = line === undefined ? [JSON.stringify({ [action]: meta })] : [JSON.stringify({ [action]: meta }), line];
+    const head = actionLine(ctx, p.meta, action, target, item.pid);
+    item.lines = line === undefined ? [head] : [head, line];
   } catch (e) {
     item.error = asClientError(e);
   }

@@ -17,6 +17,7 @@ import { isUtf8 } from 'node:buffer';
 import { testBreak } from '../core/test-break.ts';
 import { asClientError, illegalArgument, OsproxyError, validationFailed } from '../http/errors.ts';
 import { ndjsonLines } from '../stream/ndjson-lines.ts';
+import { quickAction } from './bulk-action.ts';
 import { BulkBatcher } from './bulk-batcher.ts';
 import { BulkTargets, itemError, looksLikeAction, parseAction, prepareItem, type Item, type ParsedAction } from './bulk-parse.ts';
 import { OrderedItems } from './bulk-response.ts';
@@ -114,12 +115,14 @@ async function runBulk(ctx: OpContext, out: OrderedItems): Promise<void> {
       let text: string | undefined;
       let action: ParsedAction | undefined;
       try {
-        text = actionText(line);
         if (skipDoc) {
           skipDoc = false;
+          text = actionText(line);
           if (!looksLikeAction(text)) continue;
+          action = parseAction(text, lineNo);
+        } else {
+          action = (isUtf8(line) ? quickAction(line, lineNo) : undefined) ?? parseAction(actionText(line), lineNo);
         }
-        action = parseAction(text, lineNo);
       } catch (e) {
         breakOff(e);
         continue;
