@@ -16,7 +16,7 @@
 import { isUtf8 } from 'node:buffer';
 import { testBreak } from '../core/test-break.ts';
 import { asClientError, illegalArgument, OsproxyError, validationFailed } from '../http/errors.ts';
-import { ndjsonLines } from '../stream/ndjson-lines.ts';
+import { ndjsonLineBatches } from '../stream/ndjson-lines.ts';
 import { quickAction } from './bulk-action.ts';
 import { BulkBatcher } from './bulk-batcher.ts';
 import { BulkTargets, itemError, looksLikeAction, parseAction, prepareItem, type Item, type ParsedAction } from './bulk-parse.ts';
@@ -94,47 +94,51 @@ async function runBulk(ctx: OpContext, out: OrderedItems): Promise<void> {
 
   let pending: ParsedAction | undefined; // an action waiting for its document line
   let skipDoc = false; // an over-long action line: its document line (if any) is skipped
-  for await (const { line, lineNo, tooLong } of ndjsonLines(ctx.req, { maxLineBytes, skipLongLines: true })) {
-    if (broken) continue; // drain the rest of the body
-    if (tooLong === true) {
-      fail(pending, lineTooLong(lineNo, maxLineBytes));
-      skipDoc = pending === undefined;
-      pending = undefined;
-    } else if (pending !== undefined) {
-      const p = pending;
-      pending = undefined;
-      try {
-        if (!isUtf8(line)) utf8Text(line); // invalid UTF-8 fails the request, like OpenSearch's parse_exception
-      } catch (e) {
-        breakOff(e, p);
-        continue;
-      }
-      const accepted = accept({ ...p, doc: line });
-      if (accepted !== undefined) await accepted;
-    } else {
-      let text: string | undefined;
-      let action: ParsedAction | undefined;
-      try {
-        if (skipDoc) {
-          skipDoc = false;
-          text = actionText(line);
-          if (!looksLikeAction(text)) continue;
-          action = parseAction(text, lineNo);
-        } else {
-          action = (isUtf8(line) ? quickAction(line, lineNo) : undefined) ?? parseAction(actionText(line), lineNo);
+  // A chunk's lines are handled in one go: a promise is awaited only when something has to wait.
+  for await (const lines of ndjsonLineBatches(ctx.req, { maxLineBytes, skipLongLines: true })) {
+    for (const { line, lineNo, tooLong } of lines) {
+      if (broken) continue; // drain the rest of the body
+      if (tooLong === true) {
+        fail(pending, lineTooLong(lineNo, maxLineBytes));
+        skipDoc = pending === undefined;
+        pending = undefined;
+      } else if (pending !== undefined) {
+        const p = pending;
+        pending = undefined;
+        try {
+          if (!isUtf8(line)) utf8Text(line); // invalid UTF-8 fails the request, like OpenSearch's parse_exception
+        } catch (e) {
+          breakOff(e, p);
+          continue;
         }
-      } catch (e) {
-        breakOff(e);
-        continue;
-      }
-      if (action.action === 'delete') {
-        const accepted = accept(action);
+        p.doc = line;
+        const accepted = accept(p);
         if (accepted !== undefined) await accepted;
-      } else pending = action;
+      } else {
+        let text: string | undefined;
+        let action: ParsedAction | undefined;
+        try {
+          if (skipDoc) {
+            skipDoc = false;
+            text = actionText(line);
+            if (!looksLikeAction(text)) continue;
+            action = parseAction(text, lineNo);
+          } else {
+            action = (isUtf8(line) ? quickAction(line, lineNo) : undefined) ?? parseAction(actionText(line), lineNo);
+          }
+        } catch (e) {
+          breakOff(e);
+          continue;
+        }
+        if (action.action === 'delete') {
+          const accepted = accept(action);
+          if (accepted !== undefined) await accepted;
+        } else pending = action;
+      }
+      if (!out.committed && out.held > MAX_HELD_BEFORE_COMMIT) out.begin();
+      const drained = out.drained();
+      if (drained !== undefined) await drained;
     }
-    if (!out.committed && out.held > MAX_HELD_BEFORE_COMMIT) out.begin();
-    const drained = out.drained();
-    if (drained !== undefined) await drained;
   }
   if (pending !== undefined && !broken) {
     breakOff(illegalArgument('malformed_bulk', 'The bulk request must be terminated by a newline [\\n]'), pending);
