@@ -10,7 +10,26 @@ import type { Json, JsonObject } from '../core/json.ts';
 import { ACTIONS, type Action, type ParsedAction } from './bulk-parse.ts';
 
 const ACTION_BYTES = ACTIONS.map((a) => Buffer.from(a));
+/** Metadata keys a line usually has, so that their strings are not decoded line after line. */
+const KNOWN_KEYS = ['_index', '_id', 'routing', 'retry_on_conflict', 'if_seq_no', 'if_primary_term', 'version', 'version_type', '_source'];
+const KNOWN_KEY_BYTES = KNOWN_KEYS.map((k) => Buffer.from(k));
 const NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
+
+function sameBytes(s: Buffer, start: number, end: number, b: Buffer): boolean {
+  if (end - start !== b.length) return false;
+  for (let k = 0; k < b.length; k++) if (s[start + k] !== b[k]) return false;
+  return true;
+}
+
+/** The last `_index` value read, as bytes and text: consecutive lines mostly name the same index. */
+let lastIndex: { bytes: Buffer; text: string } | undefined;
+
+function indexName(s: Buffer, start: number, end: number): string {
+  if (lastIndex !== undefined && sameBytes(s, start, end, lastIndex.bytes)) return lastIndex.text;
+  const text = s.toString('utf8', start, end);
+  if (end - start <= 256) lastIndex = { bytes: Buffer.from(s.subarray(start, end)), text };
+  return text;
+}
 
 class ActionReader {
   i = 0;
@@ -46,12 +65,13 @@ class ActionReader {
   }
 
   /** A scalar value: a plain string, a number, true, false or null; undefined for anything else. */
-  scalar(): Json | undefined {
+  scalar(isIndex: boolean): Json | undefined {
     this.space();
     const c = this.s[this.i];
     if (c === QUOTE) {
       const at = this.string();
-      return at === undefined ? undefined : this.s.toString('utf8', at[0], at[1]);
+      if (at === undefined) return undefined;
+      return isIndex ? indexName(this.s, at[0], at[1]) : this.s.toString('utf8', at[0], at[1]);
     }
     let j = this.i;
     while (j < this.s.length && !isJsonSpace(this.s[j]) && this.s[j] !== COMMA && this.s[j] !== CLOSE_OBJECT) j++;
@@ -65,8 +85,13 @@ class ActionReader {
 }
 
 function actionAt(s: Buffer, [start, end]: [number, number]): Action | undefined {
-  const k = ACTION_BYTES.findIndex((b) => b.length === end - start && b.equals(s.subarray(start, end)));
+  const k = ACTION_BYTES.findIndex((b) => sameBytes(s, start, end, b));
   return k === -1 ? undefined : ACTIONS[k];
+}
+
+function keyAt(s: Buffer, [start, end]: [number, number]): string {
+  const k = KNOWN_KEY_BYTES.findIndex((b) => sameBytes(s, start, end, b));
+  return k === -1 ? s.toString('utf8', start, end) : KNOWN_KEYS[k];
 }
 
 /** The action line parsed as parseAction would parse it, or undefined when parseAction must decide. */
@@ -81,8 +106,8 @@ export function quickAction(line: Buffer, lineNo: number): ParsedAction | undefi
     for (;;) {
       const at = r.string();
       if (at === undefined || !r.take(COLON)) return undefined;
-      const key = line.toString('utf8', at[0], at[1]);
-      const value = r.scalar();
+      const key = keyAt(line, at);
+      const value = r.scalar(key === '_index');
       if (value === undefined || key === '__proto__') return undefined;
       meta[key] = value;
       if (r.take(CLOSE_OBJECT)) break;

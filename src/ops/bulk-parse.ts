@@ -8,7 +8,7 @@ import { tenantSource } from './doc-response.ts';
 import type { OpContext } from './context.ts';
 import { utf8Text } from './json-body.ts';
 import { registerIndex } from './register-index.ts';
-import { epochStamp, physicalDocumentText, reservedTail } from './tenant-fields.ts';
+import { epochStamp, physicalDocumentText, reservedTailPieces } from './tenant-fields.ts';
 import { checkDedicatedUpdate, checkSharedUpdate, sharedUpdateBody, stampDedicatedUpdate } from './update-body.ts';
 import { isLayoutKey, keptAsItIs, mapUpstreamError } from './upstream-call.ts';
 
@@ -23,7 +23,7 @@ export interface Item {
   id?: string;
   target?: Target;
   pid?: string;
-  /** The item's NDJSON lines as sent upstream (a document line may already be bytes). */
+  /** The item's NDJSON lines as sent upstream, each followed by a newline; bytes may hold more than one (the hot path writes the action and document lines as one buffer). */
   lines?: (string | Buffer)[];
   error?: OsproxyError;
 }
@@ -125,12 +125,12 @@ function checkedDoc(ctx: OpContext, action: Action, raw: string, placement: Targ
  * registered (physicalDocumentBytes); undefined when the general path (checkedDoc, physicalLine)
  * must decide — which then answers exactly as it always has.
  */
-function documentBytes(ctx: OpContext, target: Target, bytes: Buffer, id: string): Buffer | undefined {
+function documentBytes(ctx: OpContext, target: Target, bytes: Buffer, id: string, head: string): Buffer | undefined {
   const reserved = reservedNames(ctx.scope.reserved);
-  if (target.placement !== 'shared') return physicalDocumentBytes(bytes, { reserved, tail: target.stampEpoch === true ? epochStamp(ctx, target) : undefined });
+  if (target.placement !== 'shared') return physicalDocumentBytes(bytes, { reserved, head, tail: target.stampEpoch === true ? epochStamp(ctx, target) : undefined });
   const fields = target.fields;
   if (fields === undefined) return undefined;
-  return physicalDocumentBytes(bytes, { reserved, rename: { props: fields.mapping.properties, namer: fields.namer }, tail: reservedTail(ctx, target, id) });
+  return physicalDocumentBytes(bytes, { reserved, head, rename: { props: fields.mapping.properties, namer: fields.namer }, tail: reservedTailPieces(ctx, target, id) });
 }
 
 /** The document line as sent: dedicated placements forward it as it is. */
@@ -184,12 +184,31 @@ export function prepareItem(ctx: OpContext, p: ParsedAction, targets: BulkTarget
     item.id = id;
     encodeId(provisional, ctx.scope.tenant, id);
     const registered = p.doc !== undefined && p.action !== 'update' ? targets.registered(lindex) : undefined;
-    const bytes = registered === undefined || p.doc === undefined ? undefined : documentBytes(ctx, registered, p.doc, id);
-    if (bytes !== undefined) return finishItem(ctx, item, p, given, targets.current(lindex), bytes);
+    if (registered !== undefined && p.doc !== undefined) {
+      // The action line first: it and the document are written as one buffer (the document's target cannot change here).
+      const pid = encodeIdOrUndefined(registered, ctx.scope.tenant, id);
+      const head = pid === undefined ? undefined : actionLine(ctx, p.meta, p.action === 'index' && given === undefined ? 'create' : p.action, registered, pid);
+      const lines = head === undefined ? undefined : documentBytes(ctx, registered, p.doc, id, `${head}\n`);
+      if (lines !== undefined) {
+        item.target = registered;
+        item.pid = pid;
+        item.lines = [lines];
+        return item;
+      }
+    }
     return generalItem(ctx, item, p, lindex, given, provisional, targets);
   } catch (e) {
     item.error = asClientError(e);
     return item;
+  }
+}
+
+/** encodeId, or undefined where it refuses (the general path then refuses in its own order). */
+function encodeIdOrUndefined(target: Target, tenant: string, id: string): string | undefined {
+  try {
+    return encodeId(target, tenant, id);
+  } catch {
+    return undefined;
   }
 }
 

@@ -114,22 +114,37 @@ interface TailParts {
   epoch: number | undefined;
   /** `"_tenant":…,"_lindex":…,"_lid":` */
   head: string;
+  /** `,"_epoch":N` */
   stamp: string;
+  headBytes: Buffer;
+  stampBytes: Buffer;
 }
 
 /** Per target, the constant parts of its documents' reserved members (every bulk item repeats them). */
 const tailParts = new WeakMap<Target, TailParts>();
 
-/** The reserved members a shared document is stored with (`"_tenant":…,"_lindex":…,"_lid":…,"_epoch":N`), as text. */
-export function reservedTail(ctx: OpContext, target: Target, id: string): string {
+function partsOf(ctx: OpContext, target: Target): TailParts {
   const r = ctx.scope.reserved;
   let parts = tailParts.get(target);
   if (parts === undefined || parts.reserved !== r || parts.tenant !== ctx.scope.tenant || parts.epoch !== target.epoch) {
     const head = `${JSON.stringify(r.tenant)}:${JSON.stringify(ctx.scope.tenant)},${JSON.stringify(r.lindex)}:${JSON.stringify(target.lindex)},${JSON.stringify(r.id)}:`;
-    parts = { reserved: r, tenant: ctx.scope.tenant, epoch: target.epoch, head, stamp: epochStamp(ctx, target) };
+    const stamp = `,${epochStamp(ctx, target)}`;
+    parts = { reserved: r, tenant: ctx.scope.tenant, epoch: target.epoch, head, stamp, headBytes: Buffer.from(head), stampBytes: Buffer.from(stamp) };
     tailParts.set(target, parts);
   }
-  return `${parts.head}${JSON.stringify(id)},${parts.stamp}`;
+  return parts;
+}
+
+/** The reserved members a shared document is stored with (`"_tenant":…,"_lindex":…,"_lid":…,"_epoch":N`), as text. */
+export function reservedTail(ctx: OpContext, target: Target, id: string): string {
+  const parts = partsOf(ctx, target);
+  return `${parts.head}${JSON.stringify(id)}${parts.stamp}`;
+}
+
+/** reservedTail in pieces: its constant parts as bytes, the id as text. */
+export function reservedTailPieces(ctx: OpContext, target: Target, id: string): [Buffer, string, Buffer] {
+  const parts = partsOf(ctx, target);
+  return [parts.headBytes, JSON.stringify(id), parts.stampBytes];
 }
 
 /**

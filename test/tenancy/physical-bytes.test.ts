@@ -51,7 +51,7 @@ function reference(text: string, plan: BytesPlan): Reference {
     return { refused: (e as Error).message };
   }
   if (plan.rename !== undefined) return { text: renamedDocumentText(text, plan.rename.props, plan.rename.namer, TAIL) ?? '(object path)' };
-  return { text: plan.tail === undefined ? text : withMembers(text, plan.tail) };
+  return { text: plan.tail === undefined ? text : withMembers(text, plan.tail as string) };
 }
 
 /** The content the object path stores (the reference for what the renamed text means). */
@@ -231,6 +231,14 @@ describe('a document line from its bytes, against JSON.parse and the renamers', 
     assert.equal(physicalDocumentBytes(Buffer.from(' {"n" : 1 } \r'), PLAIN)?.toString(), ' {"n" : 1 } \r');
     for (const text of ['{"n":1,"n":2}', '{"title":"\\"}{,","n":[1,{"a":"\\\\"}]}', '{"user":{"name":"a","name":"b"},"user":{"tags":["x"]}}']) {
       for (const [name, plan] of PLANS) assert.ok(agrees(text, plan, name), `${name}: ${text}`);
+    }
+  });
+
+  it('writes a head before the document and a tail given in pieces, as one buffer', () => {
+    const pieces: BytesPlan = { ...SHARED, tail: [Buffer.from('"_tenant":"acme","_lindex":"orders","_lid":'), '"7"', Buffer.from(',"_epoch":3')], head: '{"index":{"_id":"é"}}\n' };
+    for (const text of ['{"n":1,"title":"x"}', '{}', ' {"user":{"name":"a"}} ']) {
+      assert.equal(physicalDocumentBytes(Buffer.from(text), pieces)?.toString(), `{"index":{"_id":"é"}}\n${renamedDocumentText(text, mapping.properties, namer, TAIL)}`);
+      assert.equal(physicalDocumentBytes(Buffer.from(text), { ...PLAIN, head: 'h\n' })?.toString(), `h\n${text}`);
     }
   });
 

@@ -49,6 +49,8 @@ const STRING_STOP = ((): Uint8Array => {
   t.fill(1, 0, 0x20);
   return t;
 })();
+const COMMA_BYTES = Buffer.from(',');
+const CLOSE_BYTES = Buffer.from('}');
 const TRUE = Buffer.from('true');
 const FALSE = Buffer.from('false');
 const NULL = Buffer.from('null');
@@ -60,8 +62,13 @@ export interface BytesPlan {
   reserved: readonly string[];
   /** Shared placement: every key of the tenant's mapped objects is renamed (and must be mapped). */
   rename?: { props: Record<string, JsonObject>; namer: PhysicalNamer };
-  /** Members (`"k":v,…`) added as the top object's last ones; without them the rest of the line is kept as it is. */
-  tail?: string;
+  /**
+   * Members (`"k":v,…`) added as the top object's last ones, as text or in pieces (bytes and text,
+   * written in turn); without them the rest of the line is kept as it is.
+   */
+  tail?: string | readonly (string | Buffer)[];
+  /** Text written before the document (e.g. its action line and a newline): one buffer for both. */
+  head?: string;
 }
 
 /** The reserved names as bytes, once per list; undefined when one is not well-formed Unicode (compared as text then). */
@@ -148,13 +155,26 @@ class ByteScanner {
     return { close, members };
   }
 
+  /** Text before the document in the output. */
+  head(text: string): void {
+    this.writeText(text);
+  }
+
   /** The output: the line up to `close` (renamed), then `,` + `tail` + `}`; without a tail, the rest of the line. */
-  finish(close: number, members: boolean, tail: string | undefined): Buffer {
+  finish(close: number, members: boolean, tail: BytesPlan['tail']): Buffer {
     if (tail === undefined) {
       this.copyTo(this.n);
     } else {
       this.copyTo(close);
-      this.writeText(members ? `,${tail}}` : `${tail}}`);
+      if (members) this.writeBytes(COMMA_BYTES);
+      if (typeof tail === 'string') this.writeText(tail);
+      else {
+        for (const piece of tail) {
+          if (typeof piece === 'string') this.writeText(piece);
+          else this.writeBytes(piece);
+        }
+      }
+      this.writeBytes(CLOSE_BYTES);
     }
     const out = slab.subarray(this.start, this.o);
     slabUsed = this.o;
@@ -409,6 +429,7 @@ export function physicalDocumentBytes(line: Buffer, plan: BytesPlan): Buffer | u
   if (reserved === undefined) return undefined;
   const scanner = new ByteScanner(line, reserved, plan.rename?.namer);
   try {
+    if (plan.head !== undefined) scanner.head(plan.head);
     const { close, members } = scanner.top(plan.rename?.props);
     return scanner.finish(close, members, plan.tail);
   } catch (e) {
