@@ -7,6 +7,7 @@
  *   npm run build            # → dist/main.js   (node dist/main.js serve --config …)
  */
 import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { projectRoot } from '../core/project-root.ts';
 import { isEntryScript } from '../core/entry-script.ts';
@@ -30,8 +31,11 @@ export async function bundleCli(outdir: string): Promise<string> {
   return join(outdir, 'main.js');
 }
 
-/** The bench's private build location (node_modules/.cache is where tools keep such files). */
-export const BENCH_BUILD_DIR = join(ROOT, 'node_modules/.cache/osproxy/bench-build');
+/**
+ * The bench's private build location (node_modules/.cache is where tools keep such files), one per
+ * checkout: worktrees sharing one node_modules (a symlink) must not run each other's build.
+ */
+export const BENCH_BUILD_DIR = join(ROOT, 'node_modules/.cache/osproxy', `bench-build-${createHash('sha256').update(ROOT).digest('hex').slice(0, 12)}`);
 
 // Compared as real paths: a node_modules reached through a symlink names the script by another path.
 if (isEntryScript(import.meta.url)) {

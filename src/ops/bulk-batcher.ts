@@ -58,8 +58,8 @@ export class BulkBatcher {
     }
   }
 
-  /** Appends a rewritten item; flushes its batch when full (waiting for a window slot). */
-  async add(pos: number, item: Item): Promise<void> {
+  /** Appends a rewritten item; flushes its batch when full (the promise: waiting for a window slot; undefined when not full). */
+  add(pos: number, item: Item): Promise<void> | undefined {
     const target = item.target as Target;
     const key = `${target.cluster}\u0000${target.physicalIndex}`;
     let batch = this.batches.get(key);
@@ -68,7 +68,7 @@ export class BulkBatcher {
       this.batches.set(key, batch);
     }
     for (const line of item.lines ?? []) {
-      const bytes = Buffer.from(line);
+      const bytes = typeof line === 'string' ? Buffer.from(line) : line;
       batch.chunks.push(bytes, NL);
       batch.bytes += bytes.length + 1;
     }
@@ -76,7 +76,8 @@ export class BulkBatcher {
     item.lines = undefined;
     batch.items.push(item);
     batch.positions.push(pos);
-    if (batch.items.length >= this.limits.docs || batch.bytes >= this.limits.bytes) await this.flush(key);
+    if (batch.items.length >= this.limits.docs || batch.bytes >= this.limits.bytes) return this.flush(key);
+    return undefined;
   }
 
   /** Sends every partial batch and waits for all sends to finish. */

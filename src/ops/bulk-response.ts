@@ -14,6 +14,9 @@ export class OrderedItems {
   private readonly ready = new Map<number, JsonObject>();
   private next = 0;
   private started = false;
+  private ended = false;
+  /** A pump is queued: results that arrive together (a batch's items) are written as one chunk, not one write each. */
+  private pumpQueued = false;
   errors = false;
 
   /** `onBegin` is told once the answer has begun: from then on the client gets a 200. */
@@ -32,7 +35,12 @@ export class OrderedItems {
     const inner = Object.values(entry)[0];
     if (isObject(inner) && inner.error !== undefined) this.errors = true;
     this.ready.set(pos, entry);
-    if (this.started) this.pump();
+    if (!this.started || this.pumpQueued) return;
+    this.pumpQueued = true;
+    queueMicrotask(() => {
+      this.pumpQueued = false;
+      if (!this.ended) this.pump();
+    });
   }
 
   /** Starts the 200 answer; from here on failures can only be reported per item. */
@@ -44,11 +52,11 @@ export class OrderedItems {
     this.pump();
   }
 
-  /** Waits while the client is not reading the answer (backpressure on the request too). */
-  async drained(): Promise<void> {
+  /** Waits while the client is not reading the answer (backpressure on the request too); undefined: no need to wait. */
+  drained(): Promise<void> | undefined {
     const out = this.stream;
-    if (!out.writableNeedDrain || out.destroyed) return;
-    await new Promise<void>((resolve) => {
+    if (!out.writableNeedDrain || out.destroyed) return undefined;
+    return new Promise<void>((resolve) => {
       const done = (): void => {
         out.off('drain', done);
         out.off('close', done);
@@ -62,6 +70,7 @@ export class OrderedItems {
   end(tookMs: number): void {
     this.begin();
     this.pump();
+    this.ended = true;
     this.write(`],"took":${tookMs},"errors":${this.errors}}`);
     this.stream.end();
   }

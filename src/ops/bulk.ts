@@ -13,9 +13,11 @@
  *   answer has begun), it cannot: the items not yet sent and the malformed line itself fail per
  *   item, the rest of the body is read and discarded unparsed, and `errors` is true.
  */
+import { isUtf8 } from 'node:buffer';
 import { testBreak } from '../core/test-break.ts';
 import { asClientError, illegalArgument, OsproxyError, validationFailed } from '../http/errors.ts';
-import { ndjsonLines } from '../stream/ndjson-lines.ts';
+import { ndjsonLineBatches } from '../stream/ndjson-lines.ts';
+import { quickAction } from './bulk-action.ts';
 import { BulkBatcher } from './bulk-batcher.ts';
 import { BulkTargets, itemError, looksLikeAction, parseAction, prepareItem, type Item, type ParsedAction } from './bulk-parse.ts';
 import { OrderedItems } from './bulk-response.ts';
@@ -28,6 +30,14 @@ const MAX_HELD_BEFORE_COMMIT = 10_000;
 
 function lineTooLong(lineNo: number, max: number): OsproxyError {
   return illegalArgument('bulk_line_too_long', `bulk line [${lineNo}] is longer than the limit of [${max}] bytes`);
+}
+
+/**
+ * An action line as text, as utf8Text decodes it (invalid UTF-8 throws, a leading BOM is dropped)
+ * but without its memo: every line is a new buffer.
+ */
+function actionText(line: Buffer): string {
+  return line[0] !== 0xef && isUtf8(line) ? line.toString('utf8') : utf8Text(line);
 }
 
 /** The item shell of an action that failed before its tenancy rewrite. */
@@ -57,15 +67,20 @@ async function runBulk(ctx: OpContext, out: OrderedItems): Promise<void> {
   let pos = 0;
   const fail = (p: ParsedAction | undefined, e: OsproxyError): void => out.set(pos++, itemError(shellOf(ctx, p), e, ctx.id));
   const targets = new BulkTargets(ctx);
-  const accept = async (p: ParsedAction): Promise<void> => {
+  const queue = (item: Item): Promise<void> | undefined => {
+    if (item.error === undefined) return batcher.add(pos++, item);
+    out.set(pos++, itemError(item, item.error, ctx.id));
+    return undefined;
+  };
+  /** An item prepared and queued; the promise only when something had to be waited for (most items: none). */
+  const accept = (p: ParsedAction): Promise<void> | undefined => {
     if (p.action === 'index' && testBreak('drop-bulk-item')) {
       const shell = shellOf(ctx, p);
       out.set(pos++, { index: { _index: shell.lindex, _id: shell.id ?? '', _version: 1, result: 'created', status: 201 } });
-      return;
+      return undefined;
     }
-    const item = await prepareItem(ctx, p, targets);
-    if (item.error !== undefined) out.set(pos++, itemError(item, item.error, ctx.id));
-    else await batcher.add(pos++, item);
+    const item = prepareItem(ctx, p, targets);
+    return item instanceof Promise ? item.then(queue) : queue(item);
   };
   /** A request-level error: thrown while nothing is committed, else reported per item. */
   let broken = false;
@@ -79,42 +94,51 @@ async function runBulk(ctx: OpContext, out: OrderedItems): Promise<void> {
 
   let pending: ParsedAction | undefined; // an action waiting for its document line
   let skipDoc = false; // an over-long action line: its document line (if any) is skipped
-  for await (const { line, lineNo, tooLong } of ndjsonLines(ctx.req, { maxLineBytes, skipLongLines: true })) {
-    if (broken) continue; // drain the rest of the body
-    if (tooLong === true) {
-      fail(pending, lineTooLong(lineNo, maxLineBytes));
-      skipDoc = pending === undefined;
-      pending = undefined;
-    } else if (pending !== undefined) {
-      const p = pending;
-      pending = undefined;
-      let doc: string;
-      try {
-        doc = utf8Text(line); // invalid UTF-8 fails the request, like OpenSearch's parse_exception
-      } catch (e) {
-        breakOff(e, p);
-        continue;
-      }
-      await accept({ ...p, doc });
-    } else {
-      let text: string | undefined;
-      let action: ParsedAction | undefined;
-      try {
-        text = utf8Text(line);
-        if (skipDoc) {
-          skipDoc = false;
-          if (!looksLikeAction(text)) continue;
+  // A chunk's lines are handled in one go: a promise is awaited only when something has to wait.
+  for await (const lines of ndjsonLineBatches(ctx.req, { maxLineBytes, skipLongLines: true })) {
+    for (const { line, lineNo, tooLong } of lines) {
+      if (broken) continue; // drain the rest of the body
+      if (tooLong === true) {
+        fail(pending, lineTooLong(lineNo, maxLineBytes));
+        skipDoc = pending === undefined;
+        pending = undefined;
+      } else if (pending !== undefined) {
+        const p = pending;
+        pending = undefined;
+        try {
+          if (!isUtf8(line)) utf8Text(line); // invalid UTF-8 fails the request, like OpenSearch's parse_exception
+        } catch (e) {
+          breakOff(e, p);
+          continue;
         }
-        action = parseAction(text, lineNo);
-      } catch (e) {
-        breakOff(e);
-        continue;
+        p.doc = line;
+        const accepted = accept(p);
+        if (accepted !== undefined) await accepted;
+      } else {
+        let text: string | undefined;
+        let action: ParsedAction | undefined;
+        try {
+          if (skipDoc) {
+            skipDoc = false;
+            text = actionText(line);
+            if (!looksLikeAction(text)) continue;
+            action = parseAction(text, lineNo);
+          } else {
+            action = (isUtf8(line) ? quickAction(line, lineNo) : undefined) ?? parseAction(actionText(line), lineNo);
+          }
+        } catch (e) {
+          breakOff(e);
+          continue;
+        }
+        if (action.action === 'delete') {
+          const accepted = accept(action);
+          if (accepted !== undefined) await accepted;
+        } else pending = action;
       }
-      if (action.action === 'delete') await accept(action);
-      else pending = action;
+      if (!out.committed && out.held > MAX_HELD_BEFORE_COMMIT) out.begin();
+      const drained = out.drained();
+      if (drained !== undefined) await drained;
     }
-    if (!out.committed && out.held > MAX_HELD_BEFORE_COMMIT) out.begin();
-    await out.drained();
   }
   if (pending !== undefined && !broken) {
     breakOff(illegalArgument('malformed_bulk', 'The bulk request must be terminated by a newline [\\n]'), pending);

@@ -6,7 +6,7 @@
  */
 import { isObject, type JsonObject } from '../core/json.ts';
 import { illegalArgument, OsproxyError } from '../http/errors.ts';
-import { injectReservedFields, type Target } from '../tenancy/index.ts';
+import { injectReservedFields, type ReservedFields, type Target } from '../tenancy/index.ts';
 import { inferNewFields } from '../tenancy/mapping/infer-fields.ts';
 import { countFields, fromStored, mappingJson, type LogicalMapping } from '../tenancy/mapping/logical-mapping.ts';
 import { mergeLogicalMapping } from '../tenancy/mapping/merge-mapping.ts';
@@ -103,6 +103,50 @@ export async function physicalDocument(ctx: OpContext, target: Target, doc: Json
   return { body, target: current };
 }
 
+/** The epoch member (`"_epoch":N`) a write carries, as text. */
+export function epochStamp(ctx: OpContext, target: Target): string {
+  return `${JSON.stringify(ctx.scope.reserved.epoch)}:${target.epoch ?? 0}`;
+}
+
+interface TailParts {
+  reserved: ReservedFields;
+  tenant: string;
+  epoch: number | undefined;
+  /** `"_tenant":…,"_lindex":…,"_lid":` */
+  head: string;
+  /** `,"_epoch":N` */
+  stamp: string;
+  headBytes: Buffer;
+  stampBytes: Buffer;
+}
+
+/** Per target, the constant parts of its documents' reserved members (every bulk item repeats them). */
+const tailParts = new WeakMap<Target, TailParts>();
+
+function partsOf(ctx: OpContext, target: Target): TailParts {
+  const r = ctx.scope.reserved;
+  let parts = tailParts.get(target);
+  if (parts === undefined || parts.reserved !== r || parts.tenant !== ctx.scope.tenant || parts.epoch !== target.epoch) {
+    const head = `${JSON.stringify(r.tenant)}:${JSON.stringify(ctx.scope.tenant)},${JSON.stringify(r.lindex)}:${JSON.stringify(target.lindex)},${JSON.stringify(r.id)}:`;
+    const stamp = `,${epochStamp(ctx, target)}`;
+    parts = { reserved: r, tenant: ctx.scope.tenant, epoch: target.epoch, head, stamp, headBytes: Buffer.from(head), stampBytes: Buffer.from(stamp) };
+    tailParts.set(target, parts);
+  }
+  return parts;
+}
+
+/** The reserved members a shared document is stored with (`"_tenant":…,"_lindex":…,"_lid":…,"_epoch":N`), as text. */
+export function reservedTail(ctx: OpContext, target: Target, id: string): string {
+  const parts = partsOf(ctx, target);
+  return `${parts.head}${JSON.stringify(id)}${parts.stamp}`;
+}
+
+/** reservedTail in pieces: its constant parts as bytes, the id as text. */
+export function reservedTailPieces(ctx: OpContext, target: Target, id: string): [Buffer, string, Buffer] {
+  const parts = partsOf(ctx, target);
+  return [parts.headBytes, JSON.stringify(id), parts.stampBytes];
+}
+
 /**
  * A client document as stored, as text. The common case — every key already in the tenant's
  * logical mapping — renames the keys in the text itself (no object tree rebuilt); anything else
@@ -110,11 +154,9 @@ export async function physicalDocument(ctx: OpContext, target: Target, doc: Json
  */
 export async function physicalDocumentText(ctx: OpContext, target: Target, doc: JsonObject, text: string, id: string, where: string): Promise<PhysicalText> {
   const fields = target.fields;
-  const r = ctx.scope.reserved;
-  const stamp = `${JSON.stringify(r.epoch)}:${target.epoch ?? 0}`;
+  const stamp = epochStamp(ctx, target);
   if (target.placement === 'shared' && fields !== undefined) {
-    const tail = `${JSON.stringify(r.tenant)}:${JSON.stringify(ctx.scope.tenant)},${JSON.stringify(r.lindex)}:${JSON.stringify(target.lindex)},${JSON.stringify(r.id)}:${JSON.stringify(id)},${stamp}`;
-    const renamed = renamedDocumentText(text, fields.mapping.properties, fields.namer, tail);
+    const renamed = renamedDocumentText(text, fields.mapping.properties, fields.namer, reservedTail(ctx, target, id));
     if (renamed !== undefined) return { text: renamed, target };
   }
   if (target.placement !== 'shared') return { text: target.stampEpoch === true ? withMembers(text, stamp) : text, target };

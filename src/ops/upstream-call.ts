@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { isObject, type Json, type JsonObject } from '../core/json.ts';
 import { badGateway } from '../http/errors.ts';
 import type { Target } from '../tenancy/index.ts';
-import { logicalText } from '../tenancy/mapping/physical-names.ts';
+import { logicalText, PHYSICAL_MARK } from '../tenancy/mapping/physical-names.ts';
 import type { UpstreamCluster, UpstreamResponse } from '../upstream/cluster.ts';
 import type { OpContext } from './context.ts';
 
@@ -71,6 +71,21 @@ export async function readUpstreamJson(ctx: OpContext, res: UpstreamResponse): P
   }
 }
 
+const PREVIEW = "Preview of field's value: '";
+
+/** Layout keys (index_uuid / shard / node ids describe the physical layout): never shown to a tenant. */
+export function isLayoutKey(k: string): boolean {
+  return k === 'index_uuid' || k === 'shard' || k === 'node';
+}
+
+/**
+ * True when mapUpstreamError, given only `target` and the id pair `pid` → `id`, certainly leaves
+ * `s` as it is (nothing for any of its replacements to act on); false: it may change it.
+ */
+export function keptAsItIs(s: string, target: Target, pid: string): boolean {
+  return !s.includes(PREVIEW) && !s.includes(pid) && !s.includes(target.physicalIndex) && !s.includes(PHYSICAL_MARK);
+}
+
 /** Replaces physical names by logical ones in every string of an upstream error. */
 function mapStrings(node: Json, replace: (s: string) => string): Json {
   if (typeof node === 'string') return replace(node);
@@ -78,8 +93,7 @@ function mapStrings(node: Json, replace: (s: string) => string): Json {
   if (!isObject(node)) return node;
   const out: JsonObject = {};
   for (const [k, v] of Object.entries(node)) {
-    // index_uuid / shard / node ids describe the physical layout: never shown to a tenant.
-    if (k === 'index_uuid' || k === 'shard' || k === 'node') continue;
+    if (isLayoutKey(k)) continue;
     out[k] = mapStrings(v, replace);
   }
   return out;
@@ -96,9 +110,10 @@ export function mapUpstreamError(body: Json | undefined, targets: Target[], ids:
   const names = [...byPhysical.keys()].sort((a, b) => b.length - a.length);
   const replace = (s: string): string => {
     // Error bodies never carry document values (SPEC §4.7); OpenSearch quotes them in previews.
-    let out = s.replace(/Preview of field's value: '[\s\S]*'/, "Preview of field's value: [redacted]");
-    for (const [pid, id] of ids) out = out.split(pid).join(id);
-    for (const name of names) out = out.split(name).join(byPhysical.get(name) as string);
+    // (Each step is skipped when it has nothing to replace: most strings, e.g. every `result` of a bulk, have none.)
+    let out = s.includes(PREVIEW) ? s.replace(/Preview of field's value: '[\s\S]*'/, "Preview of field's value: [redacted]") : s;
+    for (const [pid, id] of ids) if (out.includes(pid)) out = out.split(pid).join(id);
+    for (const name of names) if (out.includes(name)) out = out.split(name).join(byPhysical.get(name) as string);
     // Per-tenant field names (shared placement) back to the tenant's.
     return logicalText(out);
   };

@@ -66,6 +66,44 @@ export async function* ndjsonLines(
   else if (last.length > 0) yield { line: last, lineNo };
 }
 
+/**
+ * ndjsonLines, a source chunk at a time: the lines each chunk completes, as one array (empty
+ * chunks' none skipped), so that a consumer handles a chunk's lines without a promise per line.
+ * With `skipLongLines` off, the lines before an over-long one are yielded before it throws.
+ */
+export async function* ndjsonLineBatches(
+  src: AsyncIterable<Buffer>,
+  { maxLineBytes, skipLongLines = false }: NdjsonLinesOptions,
+): AsyncGenerator<NdjsonLine[]> {
+  const partial = new PartialLine(maxLineBytes, skipLongLines);
+  let lineNo = 1;
+  const iterator = src[Symbol.asyncIterator]();
+  while (true) {
+    const next = await iterator.next();
+    if (next.done) break;
+    const chunk = next.value;
+    const lines: NdjsonLine[] = [];
+    let start = 0;
+    try {
+      for (let nl = chunk.indexOf(LF); nl !== -1; nl = chunk.indexOf(LF, start)) {
+        const line = partial.complete(chunk.subarray(start, nl), lineNo);
+        if (line === TOO_LONG) lines.push({ line: Buffer.alloc(0), lineNo, tooLong: true });
+        else if (line.length > 0) lines.push({ line, lineNo });
+        lineNo++;
+        start = nl + 1;
+      }
+      if (start < chunk.length) partial.append(chunk.subarray(start), lineNo);
+    } catch (e) {
+      if (lines.length > 0) yield lines;
+      throw e;
+    }
+    if (lines.length > 0) yield lines;
+  }
+  const last = partial.complete(Buffer.alloc(0), lineNo);
+  if (last === TOO_LONG) yield [{ line: Buffer.alloc(0), lineNo, tooLong: true }];
+  else if (last.length > 0) yield [{ line: last, lineNo }];
+}
+
 /** The bytes of a line seen so far, kept as copies so source chunks are not retained. */
 const TOO_LONG = Buffer.alloc(0);
 

@@ -20,6 +20,7 @@ export {
   assertNoReservedFields,
   injectReservedFields,
   isReservedField,
+  reservedNames,
   stripReservedFields,
   type ReservedFields,
 } from './reserved-fields.ts';
