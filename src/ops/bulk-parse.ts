@@ -108,6 +108,11 @@ export class BulkTargets {
   update(target: Target): void {
     this.known.set(target.lindex, target);
   }
+
+  /** The targets this request wrote to (for its explain record). */
+  all(): Target[] {
+    return [...this.known.values()];
+  }
 }
 
 /** The parsed document line, checked before anything is created. */

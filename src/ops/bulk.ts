@@ -16,6 +16,7 @@
 import { isUtf8 } from 'node:buffer';
 import { testBreak } from '../core/test-break.ts';
 import { asClientError, illegalArgument, OsproxyError, validationFailed } from '../http/errors.ts';
+import { counted } from '../stream/counted.ts';
 import { ndjsonLineBatches } from '../stream/ndjson-lines.ts';
 import { quickAction } from './bulk-action.ts';
 import { BulkBatcher } from './bulk-batcher.ts';
@@ -24,6 +25,7 @@ import { OrderedItems } from './bulk-response.ts';
 import type { OpContext } from './context.ts';
 import { streamReply, type Reply } from '../http/reply.ts';
 import { checkContentType, utf8Text } from './json-body.ts';
+import { explainTargets } from './targets.ts';
 
 /** Results held before the answer begins, past which it begins anyway (memory stays bounded). */
 const MAX_HELD_BEFORE_COMMIT = 10_000;
@@ -95,7 +97,8 @@ async function runBulk(ctx: OpContext, out: OrderedItems): Promise<void> {
   let pending: ParsedAction | undefined; // an action waiting for its document line
   let skipDoc = false; // an over-long action line: its document line (if any) is skipped
   // A chunk's lines are handled in one go: a promise is awaited only when something has to wait.
-  for await (const lines of ndjsonLineBatches(ctx.req, { maxLineBytes, skipLongLines: true })) {
+  let bytesIn = 0;
+  for await (const lines of ndjsonLineBatches(counted(ctx.req, (n) => (bytesIn += n)), { maxLineBytes, skipLongLines: true })) {
     for (const { line, lineNo, tooLong } of lines) {
       if (broken) continue; // drain the rest of the body
       if (tooLong === true) {
@@ -143,6 +146,8 @@ async function runBulk(ctx: OpContext, out: OrderedItems): Promise<void> {
   if (pending !== undefined && !broken) {
     breakOff(illegalArgument('malformed_bulk', 'The bulk request must be terminated by a newline [\\n]'), pending);
   }
+  ctx.addBytesIn(bytesIn);
+  explainTargets(ctx, targets.all());
   if (pos === 0) throw validationFailed('no_requests', 'Validation Failed: 1: no requests added;');
   await batcher.finish();
   out.end(Date.now() - started);

@@ -22,6 +22,8 @@ export interface OpContext {
   body(): Promise<Buffer>;
   /** Adds to the time spent waiting for the upstream (for the proxy/upstream latency split). */
   addUpstreamMs(ms: number): void;
+  /** Counts body bytes a handler read itself, streaming (what `body()` reads is counted already). */
+  addBytesIn(n: number): void;
 }
 
 /** An endpoint handler: returns the reply; the server sends it. */

@@ -105,9 +105,13 @@ class RequestContext implements OpContext {
     if (this.cached !== undefined) return this.cached;
     const read = await readBody(this.req, this.services.config.limits.max_body_bytes, this.services.budget);
     this.trace.cleanups.push(read.release);
-    this.trace.bytesIn += read.body.length;
-    this.services.metrics.requests.endpoint(this.endpoint.spec.name).bytesIn().inc(read.body.length);
+    this.addBytesIn(read.body.length);
     return (this.cached = read.body);
+  }
+
+  addBytesIn(n: number): void {
+    this.trace.bytesIn += n;
+    this.services.metrics.requests.endpoint(this.endpoint.spec.name).bytesIn().inc(n);
   }
 
   addUpstreamMs(ms: number): void {

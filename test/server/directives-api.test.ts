@@ -110,6 +110,19 @@ describe('the directive admin API and what directives record', () => {
     for (const outcome of ['accepted', 'tampered', 'expired', 'wrong_key']) assert.match(metrics, new RegExp(`osproxy_debug_headers_total\\{outcome="${outcome}"\\} 1\\b`), outcome);
   });
 
+  it('records a streamed _bulk like any request: bytes in, its indexes, and its upstream stage', async () => {
+    assert.equal((await admin('PUT', '/directives/acme-bulk', { match: { tenant: 'acme', endpoint: 'bulk' }, level: 'timing', expires_at: inSeconds(60) })).status, 201);
+    const lines = [{ index: { _index: 'orders', _id: 'b1' } }, { title: 'bulk one' }, { index: { _index: 'items', _id: 'b2' } }, { title: 'bulk two' }];
+    const sent = lines.map((l) => JSON.stringify(l)).join('\n') + '\n';
+    const rec = await recordOf('acme', 'POST', '/_bulk', sent, { 'content-type': 'application/x-ndjson' });
+    assert.equal(rec.bytes_in, Buffer.byteLength(sent));
+    assert.deepEqual([...(rec.indices as string[])].sort(), ['items', 'orders']);
+    assert.ok((rec.stages_ms as Record<string, number>).upstream > 0, JSON.stringify(rec.stages_ms));
+    const metrics = (await call(stack.url, 'GET', '/_osproxy/metrics', undefined, { headers: operator })).text;
+    assert.match(metrics, /osproxy_bytes_in_total\{endpoint="bulk"\} [1-9]/);
+    assert.equal((await admin('DELETE', '/directives/acme-bulk')).status, 200);
+  });
+
   it('copies matching explain records into a bounded break-glass ring, and nothing of another tenant', async () => {
     assert.equal((await admin('PUT', '/directives/acme-ring', { match: { tenant: 'acme' }, level: 'timing', ring_buffer: { size: 3 }, expires_at: inSeconds(60) })).status, 201);
     for (let i = 0; i < 5; i++) {
