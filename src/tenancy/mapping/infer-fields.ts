@@ -91,7 +91,7 @@ function walk(doc: JsonObject, props: Record<string, JsonObject>, dynamic: Dynam
   let added: Record<string, JsonObject> | undefined;
   for (const [key, value] of expandDots(doc)) {
     const path = parent === '' ? key : `${parent}.${key}`;
-    const node = props[key];
+    const node = Object.hasOwn(props, key) ? props[key] : undefined;
     if (node !== undefined) {
       if (!isObjectNode(node) || node.enabled === false) continue;
       const childProps = (isObject(node.properties) ? node.properties : {}) as Record<string, JsonObject>;

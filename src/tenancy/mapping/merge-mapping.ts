@@ -25,7 +25,7 @@ function checkDefinition(path: string, existing: JsonObject, merged: JsonObject)
 function mergeProperties(current: Record<string, JsonObject>, update: Record<string, JsonObject>, prefix: string): Record<string, JsonObject> {
   const out: Record<string, JsonObject> = { ...current };
   for (const [name, incoming] of Object.entries(update)) {
-    const existing = current[name];
+    const existing = Object.hasOwn(current, name) ? current[name] : undefined;
     const path = prefix + name;
     if (existing === undefined) {
       out[name] = incoming;

@@ -187,7 +187,7 @@ export class PhysicalNamer {
         out[renamed[0]] = renamed[1];
         continue;
       }
-      const node = props[key];
+      const node = Object.hasOwn(props, key) ? props[key] : undefined;
       if (node === undefined) {
         out[key] = value;
         continue;
@@ -210,7 +210,7 @@ export class PhysicalNamer {
     let current = props;
     let path = prefix;
     for (let i = 0; i < parts.length; i++) {
-      const node: JsonObject | undefined = current[parts[i]];
+      const node: JsonObject | undefined = Object.hasOwn(current, parts[i]) ? current[parts[i]] : undefined;
       if (node === undefined) return [[...out, ...parts.slice(i)].join('.'), value];
       const at = path + parts[i];
       out.push(this.segment(parts[i], at, node));
