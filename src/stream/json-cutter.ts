@@ -12,7 +12,7 @@ import { ChunkSpan } from './chunk-span.ts';
 import {
   HEX, LITERAL_FALSE, LITERAL_NULL, LITERAL_TRUE, N_EXP_DIGITS, N_FRAC, N_INT, N_MINUS, N_ZERO, SIMPLE_ESCAPE,
   WHITESPACE, describeByte, digitRun, isTerminalNumberState, nextNumberState, plainStringRun,
-} from './json-bytes.ts';
+} from '../core/json-bytes.ts';
 
 export interface JsonCutterOptions {
   /** A matched value larger than this fails with `value_too_large` (default 100 MiB). */

@@ -17,32 +17,15 @@
  * dotted key in a mapped object (inference and the object renamer handle those), a leading BOM.
  */
 import { BACKSLASH, CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, OPEN_ARRAY, OPEN_OBJECT, QUOTE } from '../../core/json-chars.ts';
+import { DOT, HEX, LITERAL_FALSE, LITERAL_NULL, LITERAL_TRUE, LOWER_E, LOWER_U, MINUS, NINE, ONE, PLUS, SIMPLE_ESCAPE, table, UPPER_E, WHITESPACE, ZERO } from '../../core/json-bytes.ts';
 import { isObject, MAX_JSON_DEPTH, type JsonObject } from '../../core/json.ts';
 import { isObjectNode } from './logical-mapping.ts';
+import { keyIndex, reservedBytes, type MappedKey } from './mapped-keys.ts';
 import type { PhysicalNamer } from './physical-names.ts';
 
 /** Thrown inside the scan when the general path must decide (never escapes this module). */
 const GENERAL_PATH = Symbol('general path');
 
-const MINUS = 0x2d;
-const PLUS = 0x2b;
-const DOT = 0x2e;
-const ZERO = 0x30;
-const ONE = 0x31;
-const NINE = 0x39;
-const LOWER_E = 0x65;
-const UPPER_E = 0x45;
-const LOWER_U = 0x75;
-
-function table(chars: string): Uint8Array {
-  const t = new Uint8Array(256);
-  for (let k = 0; k < chars.length; k++) t[chars.charCodeAt(k)] = 1;
-  return t;
-}
-
-const SPACE = table(' \t\n\r');
-const SIMPLE_ESCAPE = table('"\\/bfnrt');
-const HEX = table('0123456789abcdefABCDEF');
 /** 1 for the bytes that end a plain run inside a string: `"`, `\\` and the control bytes. */
 const STRING_STOP = ((): Uint8Array => {
   const t = table('"\\');
@@ -51,9 +34,6 @@ const STRING_STOP = ((): Uint8Array => {
 })();
 const COMMA_BYTES = Buffer.from(',');
 const CLOSE_BYTES = Buffer.from('}');
-const TRUE = Buffer.from('true');
-const FALSE = Buffer.from('false');
-const NULL = Buffer.from('null');
 
 const EMPTY_PROPS: Record<string, JsonObject> = Object.freeze({}) as Record<string, JsonObject>;
 
@@ -69,52 +49,6 @@ export interface BytesPlan {
   tail?: string | readonly (string | Buffer)[];
   /** Text written before the document (e.g. its action line and a newline): one buffer for both. */
   head?: string;
-}
-
-/** The reserved names as bytes, once per list; undefined when one is not well-formed Unicode (compared as text then). */
-const reservedBytesOf = new WeakMap<readonly string[], Buffer[] | null>();
-
-function reservedBytes(names: readonly string[]): Buffer[] | undefined {
-  let bytes = reservedBytesOf.get(names);
-  if (bytes === undefined) {
-    // A lone surrogate would encode as U+FFFD: bytes would then match a key the text does not.
-    bytes = names.some((n) => /[\uD800-\uDFFF]/.test(n)) ? null : names.map((n) => Buffer.from(n));
-    reservedBytesOf.set(names, bytes);
-  }
-  return bytes ?? undefined;
-}
-
-/**
- * A mapped key as bytes, found without decoding the document's key: the keys of one properties
- * object by byte length (dotted or not well-formed keys left out: a document key can only match
- * them on the general path). Its physical name as bytes once per namer and path.
- */
-interface MappedKey {
-  bytes: Buffer;
-  key: string;
-  node: JsonObject;
-  namer?: PhysicalNamer;
-  prefix?: string;
-  quoted?: Buffer;
-  childPrefix?: string;
-}
-
-const keyIndexes = new WeakMap<Record<string, JsonObject>, Map<number, MappedKey[]>>();
-
-function keyIndex(props: Record<string, JsonObject>): Map<number, MappedKey[]> {
-  let index = keyIndexes.get(props);
-  if (index === undefined) {
-    index = new Map();
-    for (const key of Object.keys(props)) {
-      if (key.includes('.') || /[\uD800-\uDFFF]/.test(key)) continue;
-      const bytes = Buffer.from(key);
-      let list = index.get(bytes.length);
-      if (list === undefined) index.set(bytes.length, (list = []));
-      list.push({ bytes, key, node: props[key] });
-    }
-    keyIndexes.set(props, index);
-  }
-  return index;
 }
 
 /**
@@ -231,7 +165,7 @@ class ByteScanner {
   private space(): void {
     const s = this.s;
     let i = this.i;
-    while (i < this.n && SPACE[s[i]] === 1) i++;
+    while (i < this.n && WHITESPACE[s[i]] === 1) i++;
     this.i = i;
   }
 
@@ -329,9 +263,9 @@ class ByteScanner {
     else if (c === OPEN_OBJECT) this.object(depth + 1, props, prefix);
     else if (c === OPEN_ARRAY) this.array(depth + 1, props, prefix);
     else if (c === MINUS || (c >= ZERO && c <= NINE)) this.number();
-    else if (c === TRUE[0]) this.literal(TRUE);
-    else if (c === FALSE[0]) this.literal(FALSE);
-    else if (c === NULL[0]) this.literal(NULL);
+    else if (c === LITERAL_TRUE[0]) this.literal(LITERAL_TRUE);
+    else if (c === LITERAL_FALSE[0]) this.literal(LITERAL_FALSE);
+    else if (c === LITERAL_NULL[0]) this.literal(LITERAL_NULL);
     else throw GENERAL_PATH;
   }
 

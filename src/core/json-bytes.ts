@@ -1,13 +1,15 @@
 /** Byte tables, number grammar and tight byte loops shared by the JSON scanner (RFC 8259). */
-import { BACKSLASH, QUOTE } from '../core/json-chars.ts';
+import { BACKSLASH, QUOTE } from './json-chars.ts';
 
-const MINUS = 0x2d;
-const PLUS = 0x2b;
-const DOT = 0x2e;
-const ZERO = 0x30;
-const NINE = 0x39;
-const LOWER_E = 0x65;
-const UPPER_E = 0x45;
+export const MINUS = 0x2d;
+export const PLUS = 0x2b;
+export const DOT = 0x2e;
+export const ZERO = 0x30;
+export const ONE = 0x31;
+export const NINE = 0x39;
+export const LOWER_E = 0x65;
+export const UPPER_E = 0x45;
+export const LOWER_U = 0x75;
 
 /** 1 for the four JSON whitespace bytes. */
 export const WHITESPACE = table(' \t\n\r');
@@ -82,7 +84,8 @@ export function describeByte(b: number): string {
   return b >= 0x20 && b < 0x7f ? `'${String.fromCharCode(b)}'` : `0x${b.toString(16).padStart(2, '0')}`;
 }
 
-function table(chars: string): Uint8Array {
+/** A 256-entry table: 1 for each byte of `chars` (ASCII). */
+export function table(chars: string): Uint8Array {
   const t = new Uint8Array(256);
   for (const c of chars) t[c.charCodeAt(0)] = 1;
   return t;
