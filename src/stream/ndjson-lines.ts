@@ -39,31 +39,8 @@ export class LineTooLongError extends Error {
 const LF = 0x0a;
 const CR = 0x0d;
 
-export async function* ndjsonLines(
-  src: AsyncIterable<Buffer>,
-  { maxLineBytes, skipLongLines = false }: NdjsonLinesOptions,
-): AsyncGenerator<NdjsonLine> {
-  const partial = new PartialLine(maxLineBytes, skipLongLines);
-  let lineNo = 1;
-  // Iterated by hand so that a throw here does not call return() (which destroys a Readable).
-  const iterator = src[Symbol.asyncIterator]();
-  while (true) {
-    const next = await iterator.next();
-    if (next.done) break;
-    const chunk = next.value;
-    let start = 0;
-    for (let nl = chunk.indexOf(LF); nl !== -1; nl = chunk.indexOf(LF, start)) {
-      const line = partial.complete(chunk.subarray(start, nl), lineNo);
-      if (line === TOO_LONG) yield { line: Buffer.alloc(0), lineNo, tooLong: true };
-      else if (line.length > 0) yield { line, lineNo };
-      lineNo++;
-      start = nl + 1;
-    }
-    if (start < chunk.length) partial.append(chunk.subarray(start), lineNo);
-  }
-  const last = partial.complete(Buffer.alloc(0), lineNo);
-  if (last === TOO_LONG) yield { line: Buffer.alloc(0), lineNo, tooLong: true };
-  else if (last.length > 0) yield { line: last, lineNo };
+export async function* ndjsonLines(src: AsyncIterable<Buffer>, opts: NdjsonLinesOptions): AsyncGenerator<NdjsonLine> {
+  for await (const lines of ndjsonLineBatches(src, opts)) yield* lines;
 }
 
 /**
@@ -77,6 +54,7 @@ export async function* ndjsonLineBatches(
 ): AsyncGenerator<NdjsonLine[]> {
   const partial = new PartialLine(maxLineBytes, skipLongLines);
   let lineNo = 1;
+  // Iterated by hand so that a throw here does not call return() (which destroys a Readable).
   const iterator = src[Symbol.asyncIterator]();
   while (true) {
     const next = await iterator.next();
