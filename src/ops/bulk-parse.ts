@@ -2,13 +2,12 @@
 import { randomBytes } from 'node:crypto';
 import { isObject, MAX_JSON_DEPTH, nestsDeeperThan, type Json, type JsonObject } from '../core/json.ts';
 import { asClientError, badGateway, errorBody, illegalArgument, OsproxyError, validationFailed } from '../http/errors.ts';
-import { assertNoReservedFields, encodeId, reservedNames, type Target } from '../tenancy/index.ts';
-import { physicalDocumentBytes } from '../tenancy/mapping/physical-bytes.ts';
+import { assertNoReservedFields, encodeId, type Target } from '../tenancy/index.ts';
 import { tenantSource } from './doc-response.ts';
 import type { OpContext } from './context.ts';
 import { utf8Text } from './json-body.ts';
 import { registerIndex } from './register-index.ts';
-import { epochStamp, physicalDocumentText, reservedTailPieces } from './tenant-fields.ts';
+import { physicalDocumentBytesFor, physicalDocumentText } from './tenant-fields.ts';
 import { checkDedicatedUpdate, checkSharedUpdate, sharedUpdateBody, stampDedicatedUpdate } from './update-body.ts';
 import { isLayoutKey, keptAsItIs, mapUpstreamError } from './upstream-call.ts';
 
@@ -125,19 +124,6 @@ function checkedDoc(ctx: OpContext, action: Action, raw: string, placement: Targ
   return doc;
 }
 
-/**
- * An index/create document line as sent, from its bytes in one pass, for a target already
- * registered (physicalDocumentBytes); undefined when the general path (checkedDoc, physicalLine)
- * must decide — which then answers exactly as it always has.
- */
-function documentBytes(ctx: OpContext, target: Target, bytes: Buffer, id: string, head: string): Buffer | undefined {
-  const reserved = reservedNames(ctx.scope.reserved);
-  if (target.placement !== 'shared') return physicalDocumentBytes(bytes, { reserved, head, tail: target.stampEpoch === true ? epochStamp(ctx, target) : undefined });
-  const fields = target.fields;
-  if (fields === undefined) return undefined;
-  return physicalDocumentBytes(bytes, { reserved, head, rename: { props: fields.mapping.properties, namer: fields.namer }, tail: reservedTailPieces(ctx, target, id) });
-}
-
 /** The document line as sent: dedicated placements forward it as it is. */
 async function physicalLine(ctx: OpContext, action: Action, raw: string, doc: JsonObject, target: Target, id: string, targets: BulkTargets): Promise<string> {
   if (target.placement !== 'shared' && target.stampEpoch !== true) return raw;
@@ -193,7 +179,7 @@ export function prepareItem(ctx: OpContext, p: ParsedAction, targets: BulkTarget
       // The action line first: it and the document are written as one buffer (the document's target cannot change here).
       const pid = encodeIdOrUndefined(registered, ctx.scope.tenant, id);
       const head = pid === undefined ? undefined : actionLine(ctx, p.meta, p.action === 'index' && given === undefined ? 'create' : p.action, registered, pid);
-      const lines = head === undefined ? undefined : documentBytes(ctx, registered, p.doc, id, `${head}\n`);
+      const lines = head === undefined ? undefined : physicalDocumentBytesFor(ctx, registered, p.doc, id, `${head}\n`);
       if (lines !== undefined) {
         item.target = registered;
         item.pid = pid;

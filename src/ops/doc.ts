@@ -1,4 +1,5 @@
 /** Single documents (SPEC §4.3): index, create, get, source, delete. */
+import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import { isObject, type Json, type JsonObject } from '../core/json.ts';
 import { indexNotFound, notFound } from '../http/errors.ts';
@@ -6,13 +7,13 @@ import { jsonReply, type Reply } from '../http/reply.ts';
 import { assertNoReservedFields, encodeId, type Target } from '../tenancy/index.ts';
 import type { OpContext } from './context.ts';
 import { mapDocResponse, tenantSource, upstreamQuery } from './doc-response.ts';
-import { objectBody, utf8Text } from './json-body.ts';
-import { registerIndex } from './register-index.ts';
+import { checkContentType, objectBody, utf8Text } from './json-body.ts';
+import { registeredTarget, registerIndex } from './register-index.ts';
 import { ensureSharedHome } from './shared-home.ts';
-import { physicalDocumentText } from './tenant-fields.ts';
+import { physicalDocumentBytesFor, physicalDocumentText } from './tenant-fields.ts';
 import { assertWritable } from './write-fence.ts';
 import { clusterFor, explainRewrite, explainTargets } from './targets.ts';
-import { callUpstream, readUpstreamJson, relayedUpstreamError } from './upstream-call.ts';
+import { callUpstreamJson, relayedUpstreamError } from './upstream-call.ts';
 
 /** Auto ids like OpenSearch's: 20 characters of base64url. */
 function autoId(): string {
@@ -36,31 +37,59 @@ function relay(ctx: OpContext, target: Target, status: number, body: Json | unde
   return jsonReply(status, mapDocResponse(body, target, id, ctx));
 }
 
-/** `PUT/POST /{i}/_doc/{id}`, `POST /{i}/_doc`, `PUT/POST /{i}/_create/{id}`. */
-export async function indexDoc(ctx: OpContext): Promise<Reply> {
-  const resolved = ctx.scope.one().target;
+/** A document as sent upstream, and the target it is written to. */
+interface Prepared {
+  body: Buffer | string;
+  target: Target;
+}
+
+/**
+ * The common case from the body's bytes (physicalDocumentBytesFor): an index already registered
+ * and a document the byte pass settles. Undefined sends the request the general way, which then
+ * decides with its own errors; so does `rewrite` level, whose record needs the objects.
+ */
+function fromBytes(ctx: OpContext, resolved: Target, raw: Buffer, id: string): Prepared | undefined {
+  // An empty or undecodable body: the general way's errors, in its order (an empty body is `body_required` whatever its type).
+  if (ctx.recordsRewrite || raw.length === 0 || !isUtf8(raw)) return undefined;
+  checkContentType(ctx);
+  const target = registeredTarget(ctx, resolved);
+  const body = target === undefined ? undefined : physicalDocumentBytesFor(ctx, target, raw, id);
+  if (target === undefined || body === undefined) return undefined;
+  encodeId(resolved, ctx.scope.tenant, id); // an invalid id is refused (the byte pass found the body valid)
+  return { body, target };
+}
+
+/** The general way: the body parsed, checked, its index registered, its new fields mapped. */
+async function fromObject(ctx: OpContext, resolved: Target, id: string): Promise<Prepared> {
   const doc = (await objectBody(ctx, 'the document', true)) as JsonObject;
   const text = utf8Text(await ctx.body()); // decoded again: cheaper than re-serialising the object
-  const id = ctx.endpoint.id ?? autoId();
   encodeId(resolved, ctx.scope.tenant, id); // an invalid id is refused before anything is created
   // Reserved names are refused in every placement, so a tenant's documents can always move to shared.
   assertNoReservedFields(doc, ctx.scope.reserved, 'document');
-  const create = ctx.endpoint.spec.name === 'doc_create' || ctx.endpoint.id === undefined;
   const { target: registered } = await registerIndex(ctx, resolved);
   const { text: body, target } = await physicalDocumentText(ctx, registered, doc, text, id, 'document');
+  if (ctx.recordsRewrite) explainRewrite(ctx, doc, JSON.parse(body) as Json);
+  return { body, target };
+}
+
+/** `PUT/POST /{i}/_doc/{id}`, `POST /{i}/_doc`, `PUT/POST /{i}/_create/{id}`. */
+export async function indexDoc(ctx: OpContext): Promise<Reply> {
+  const resolved = ctx.scope.one().target;
+  const id = ctx.endpoint.id ?? autoId();
+  const create = ctx.endpoint.spec.name === 'doc_create' || ctx.endpoint.id === undefined;
+  const { body, target } = fromBytes(ctx, resolved, await ctx.body(), id) ?? (await fromObject(ctx, resolved, id));
   const pid = encodeId(target, ctx.scope.tenant, id);
   await ensureSharedHome(ctx, target);
   explainTargets(ctx, [target]);
-  if (ctx.recordsRewrite) explainRewrite(ctx, doc, JSON.parse(body.toString()) as Json);
   assertWritable(ctx, target);
-  const res = await callUpstream(ctx, clusterFor(ctx, target), {
+  const res = await callUpstreamJson(ctx, clusterFor(ctx, target), {
     method: 'PUT',
     path: `/${encodeURIComponent(target.physicalIndex)}/${create ? '_create' : '_doc'}/${encodeURIComponent(pid)}`,
     query: upstreamQuery(ctx, target, create ? ['op_type'] : []),
     body,
     idempotent: false,
   });
-  return relay(ctx, target, res.status, await readUpstreamJson(ctx, res), id, pid);
+  return relay(ctx, target, res.status, res.body, id, pid);
 }
 
 /** GET and DELETE of one document: its registered index's target, client and physical ids, upstream path. */
@@ -78,8 +107,8 @@ export async function getDoc(ctx: OpContext): Promise<Reply> {
   const { target, id, pid, path } = existingDoc(ctx);
   const sourceOnly = ctx.endpoint.spec.name === 'doc_source';
   // Always GET (even for HEAD): the tenant tags in the stored source are checked before answering.
-  const res = await callUpstream(ctx, clusterFor(ctx, target), { method: 'GET', path, query: upstreamQuery(ctx, target) });
-  const body = await readUpstreamJson(ctx, res);
+  const res = await callUpstreamJson(ctx, clusterFor(ctx, target), { method: 'GET', path, query: upstreamQuery(ctx, target) });
+  const body = res.body;
   const foreign = isObject(body) && !belongsToTenant(ctx, target, body._source);
   if (foreign || (isObject(body) && body.found === false) || res.status === 404) {
     if (sourceOnly) throw notFound('resource_not_found_exception', 'document_not_found', `Document not found [${target.lindex}]/[${id}]`);
@@ -95,6 +124,6 @@ export async function getDoc(ctx: OpContext): Promise<Reply> {
 export async function deleteDoc(ctx: OpContext): Promise<Reply> {
   const { target, id, pid, path } = existingDoc(ctx);
   assertWritable(ctx, target);
-  const res = await callUpstream(ctx, clusterFor(ctx, target), { method: 'DELETE', path, query: upstreamQuery(ctx, target), idempotent: false });
-  return relay(ctx, target, res.status, await readUpstreamJson(ctx, res), id, pid);
+  const res = await callUpstreamJson(ctx, clusterFor(ctx, target), { method: 'DELETE', path, query: upstreamQuery(ctx, target), idempotent: false });
+  return relay(ctx, target, res.status, res.body, id, pid);
 }

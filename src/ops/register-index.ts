@@ -34,12 +34,18 @@ export interface Registered {
   created: boolean;
 }
 
+/** The index's registered target when it is registered already (registering it would change nothing); else undefined. */
+export function registeredTarget(ctx: OpContext, target: Target): Target | undefined {
+  const snapshot = ctx.services.control.snapshot();
+  if (!ctx.scope.has(target.lindex) && snapshot?.hasIndex(ctx.scope.tenant, target.lindex) !== true) return undefined;
+  return snapshot?.target(ctx.scope.tenant, target.lindex) ?? target;
+}
+
 /** The logical index of `target`, registered if this instance does not know it yet; its current target. */
 export async function registerIndex(ctx: OpContext, target: Target, mapping: LogicalMapping = emptyMapping()): Promise<Registered> {
   const control = ctx.services.control;
-  if (ctx.scope.has(target.lindex) || control.snapshot()?.hasIndex(ctx.scope.tenant, target.lindex) === true) {
-    return { target: control.snapshot()?.target(ctx.scope.tenant, target.lindex) ?? target, created: false };
-  }
+  const known = registeredTarget(ctx, target);
+  if (known !== undefined) return { target: known, created: false };
   const { created } = await storeCall(() => control.registerIndex(ctx.scope.tenant, target.lindex, (placement) => newIndexDoc(ctx, target.lindex, placement, mapping)));
   const registered = control.snapshot()?.target(ctx.scope.tenant, target.lindex);
   // Another instance may have created it first under a placement this request did not resolve.

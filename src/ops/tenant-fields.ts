@@ -6,7 +6,8 @@
  */
 import { isObject, type JsonObject } from '../core/json.ts';
 import { illegalArgument, OsproxyError } from '../http/errors.ts';
-import { injectReservedFields, type ReservedFields, type Target } from '../tenancy/index.ts';
+import { injectReservedFields, reservedNames, type ReservedFields, type Target } from '../tenancy/index.ts';
+import { physicalDocumentBytes } from '../tenancy/mapping/physical-bytes.ts';
 import { inferNewFields } from '../tenancy/mapping/infer-fields.ts';
 import { countFields, fromStored, mappingJson, type LogicalMapping } from '../tenancy/mapping/logical-mapping.ts';
 import { mergeLogicalMapping } from '../tenancy/mapping/merge-mapping.ts';
@@ -145,6 +146,20 @@ export function reservedTail(ctx: OpContext, target: Target, id: string): string
 export function reservedTailPieces(ctx: OpContext, target: Target, id: string): [Buffer, string, Buffer] {
   const parts = partsOf(ctx, target);
   return [parts.headBytes, JSON.stringify(id), parts.stampBytes];
+}
+
+/**
+ * A document as stored, from its bytes in one pass, for a target already registered
+ * (physicalDocumentBytes: `bytes` must be valid UTF-8); undefined when the general path
+ * (JSON.parse, assertNoReservedFields, physicalDocumentText) must decide — which then answers
+ * exactly as it always has. `head` is written before it (a bulk item's action line).
+ */
+export function physicalDocumentBytesFor(ctx: OpContext, target: Target, bytes: Buffer, id: string, head?: string): Buffer | undefined {
+  const reserved = reservedNames(ctx.scope.reserved);
+  if (target.placement !== 'shared') return physicalDocumentBytes(bytes, { reserved, head, tail: target.stampEpoch === true ? epochStamp(ctx, target) : undefined });
+  const fields = target.fields;
+  if (fields === undefined) return undefined;
+  return physicalDocumentBytes(bytes, { reserved, head, rename: { props: fields.mapping.properties, namer: fields.namer }, tail: reservedTailPieces(ctx, target, id) });
 }
 
 /**

@@ -4,7 +4,8 @@ import { isObject, type Json, type JsonObject } from '../core/json.ts';
 import { badGateway } from '../http/errors.ts';
 import type { Target } from '../tenancy/index.ts';
 import { logicalText, PHYSICAL_MARK } from '../tenancy/mapping/physical-names.ts';
-import type { UpstreamCluster, UpstreamResponse } from '../upstream/cluster.ts';
+import type { UpstreamCluster, UpstreamRequest, UpstreamResponse } from '../upstream/cluster.ts';
+import type { BufferedAnswer } from '../upstream/buffered-answer.ts';
 import type { OpContext } from './context.ts';
 
 export interface CallOptions {
@@ -25,29 +26,62 @@ export interface CallOptions {
 const FORMAT_PARAMS = ['pretty', 'human', 'error_trace', 'filter_path'];
 
 function upstreamQuery(query: URLSearchParams | undefined, keepFilterPath: boolean): string {
-  if (query === undefined) return '';
+  if (query === undefined || query.size === 0) return '';
   const q = new URLSearchParams();
   for (const [k, v] of query) if (!FORMAT_PARAMS.includes(k) || (k === 'filter_path' && keepFilterPath)) q.append(k, v);
   const text = q.toString();
   return text === '' ? '' : `?${text}`;
 }
 
-/** Sends one upstream request and charges its time to the request's upstream share. */
-export async function callUpstream(ctx: OpContext, cluster: UpstreamCluster, opts: CallOptions): Promise<UpstreamResponse> {
-  const qs = upstreamQuery(opts.query, opts.filterPath === true);
-  const started = performance.now();
+/** The upstream request for `opts`: the query without format parameters, the request id, the body's type. */
+function upstreamRequest(ctx: OpContext, opts: CallOptions): UpstreamRequest {
   const headers: Record<string, string> = { 'x-opaque-id': ctx.id };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  return {
+    method: opts.method,
+    path: opts.path + upstreamQuery(opts.query, opts.filterPath === true),
+    headers,
+    body: opts.body,
+    idempotent: opts.idempotent ?? (opts.method === 'GET' || opts.method === 'HEAD'),
+  };
+}
+
+/** Sends one upstream request and charges its time to the request's upstream share. */
+export async function callUpstream(ctx: OpContext, cluster: UpstreamCluster, opts: CallOptions): Promise<UpstreamResponse> {
+  const started = performance.now();
   try {
-    return await cluster.request({
-      method: opts.method,
-      path: opts.path + qs,
-      headers,
-      body: opts.body,
-      idempotent: opts.idempotent ?? (opts.method === 'GET' || opts.method === 'HEAD'),
-    });
+    return await cluster.request(upstreamRequest(ctx, opts));
   } finally {
     ctx.addUpstreamMs(performance.now() - started);
+  }
+}
+
+export interface JsonAnswer {
+  status: number;
+  body: Json | undefined;
+}
+
+/**
+ * {@link callUpstream} then {@link readUpstreamJson}, for an answer read whole: the body arrives
+ * in one buffer (upstream/buffered-answer.ts), with no body stream per request.
+ */
+export async function callUpstreamJson(ctx: OpContext, cluster: UpstreamCluster, opts: CallOptions & { body?: Buffer | string }): Promise<JsonAnswer> {
+  const started = performance.now();
+  let answer: BufferedAnswer;
+  try {
+    answer = await cluster.requestBuffered(upstreamRequest(ctx, opts));
+  } finally {
+    ctx.addUpstreamMs(performance.now() - started);
+  }
+  return { status: answer.status, body: parseUpstreamJson(answer.body.length === 0 ? '' : answer.body.toString('utf8')) };
+}
+
+function parseUpstreamJson(text: string): Json | undefined {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as Json;
+  } catch {
+    throw badGateway('upstream_bad_response', 'the upstream answered with a body that is not JSON');
   }
 }
 
@@ -63,12 +97,7 @@ export async function readUpstreamJson(ctx: OpContext, res: UpstreamResponse): P
   } finally {
     ctx.addUpstreamMs(performance.now() - started);
   }
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as Json;
-  } catch {
-    throw badGateway('upstream_bad_response', 'the upstream answered with a body that is not JSON');
-  }
+  return parseUpstreamJson(text);
 }
 
 const PREVIEW = "Preview of field's value: '";

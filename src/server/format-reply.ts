@@ -22,9 +22,9 @@ function isErrorBody(status: number, body: Buffer): boolean {
 export function formatReply(reply: Reply, query: URLSearchParams, maxValueBytes: number): Reply {
   const pretty = query.has('pretty') && query.get('pretty') !== 'false';
   let filter: FilterPath | undefined = parseFilterPath(query.get('filter_path'));
+  if ((filter === undefined && !pretty) || reply.body === undefined) return reply;
   // A JSON body kept as a string until it is written (http/reply.ts) is formatted as its bytes.
   const body = typeof reply.body === 'string' ? Buffer.from(reply.body) : reply.body;
-  if ((filter === undefined && !pretty) || body === undefined) return reply;
   if (!(reply.headers['content-type'] ?? '').startsWith('application/json')) return reply;
   if (Buffer.isBuffer(body)) {
     if (body.length === 0) return reply;

@@ -7,6 +7,7 @@ import { badGateway, OsproxyError, unavailable } from '../http/errors.ts';
 import type { ClusterConfig } from '../config/schema.ts';
 import { CircuitBreaker, type BreakerChange } from './breaker.ts';
 import { StreamingClient, type StreamedRequest } from './streaming-client.ts';
+import { BufferedAnswerHandler, type BufferedAnswer } from './buffered-answer.ts';
 import type { IncomingMessage } from 'node:http';
 
 export interface UpstreamRequest {
@@ -119,14 +120,32 @@ export class UpstreamCluster {
   }
 
   /** Sends a request; transport failures of idempotent reads are retried with backoff. */
-  async request(req: UpstreamRequest): Promise<UpstreamResponse> {
+  request(req: UpstreamRequest): Promise<UpstreamResponse> {
+    return this.withRetries(req, () => this.send(req));
+  }
+
+  /**
+   * Sends a request whose answer is read whole (a document, a write's result): the same retries
+   * and breaker as {@link request}, the body collected into one buffer without a body stream. A
+   * transport failure while the body arrives counts like one before the headers.
+   */
+  requestBuffered(req: Omit<UpstreamRequest, 'signal'>): Promise<BufferedAnswer> {
+    return this.withRetries(req, () => {
+      this.counters.dispatched++;
+      const handler = new BufferedAnswerHandler();
+      this.pool.dispatch({ method: req.method, path: req.path, headers: { ...req.headers, ...this.credentials }, body: req.body }, handler);
+      return handler.done;
+    });
+  }
+
+  private async withRetries<T>(req: Omit<UpstreamRequest, 'signal'> & { signal?: AbortSignal }, send: () => Promise<T>): Promise<T> {
     const attempts = req.idempotent && !isStream(req.body) ? this.cfg.retries + 1 : 1;
     let last: unknown;
     for (let attempt = 0; attempt < attempts; attempt++) {
       if (attempt > 0) await sleep(25 * 2 ** attempt);
       if (!this.breaker.tryAcquire()) throw this.breakerOpen();
       try {
-        const res = await this.send(req);
+        const res = await send();
         this.breaker.onSuccess();
         return res;
       } catch (e) {
