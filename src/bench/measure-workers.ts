@@ -45,9 +45,13 @@ function mib(kib: number | undefined): number | null {
 
 /** RSS of the proxy and its workers after a short settle; null for a proxy we did not start. */
 export async function settledRssMib(proxy: BenchProxy): Promise<number | null> {
-  if (proxy.process === undefined) return null;
+  return proxy.process === undefined ? null : settledTreeRssMib(proxy.process.pid);
+}
+
+/** RSS of a process and its descendants after the same settle (the floor's, beside the proxy's). */
+export async function settledTreeRssMib(pid: number): Promise<number | null> {
   await sleep(SETTLE_MS);
-  return mib(processTreeRssKib(proxy.process.pid));
+  return mib(processTreeRssKib(pid));
 }
 
 function shapeAt(opts: BenchOptions, concurrency: number): LoadShape {

@@ -127,6 +127,16 @@ export interface Footprint {
   growthMib: number | null;
 }
 
+/**
+ * The floor forwarder's resident memory, measured like the proxy's: what Node plus undici need for
+ * the same hop, idle and after its rounds (the proxy's RSS figures read against it).
+ */
+export interface FloorFootprint {
+  idleRssMib: number | null;
+  afterRoundsRssMib: number | null;
+  growthMib: number | null;
+}
+
 /** One hot function from the proxy's CPU profile. */
 export interface HotFunction {
   name: string;
@@ -156,6 +166,8 @@ export interface Profile {
   profileLevel: { workers: number; concurrency: number };
   sweeps: SweepSummary[];
   footprint: Footprint[];
+  /** Absent in profiles written before it was measured. */
+  floorFootprint?: FloorFootprint;
   cpuProfile?: { file: string; totalMs: number; top: HotFunction[] };
 }
 

@@ -237,7 +237,23 @@ function footprintSection(profile: Profile): string[] {
   if (profile.footprint.length === 0) return [];
   const rows = profile.footprint.map((f) => [String(f.workers), formatMib(f.idleRssMib), formatMib(f.beforeSoakRssMib), formatCount(f.soakRequests), formatMib(f.afterSoakRssMib), formatMib(f.growthMib)]);
   const note = 'Resident memory of the proxy (all processes): idle after start-up, after the timed runs, after the soak; growth = after soak − idle.';
-  return ['## Footprint', '', note, '', ...table(['workers', 'idle RSS', 'RSS before soak', 'soak requests', 'RSS after soak', 'growth'], rows, ['r'])];
+  return ['## Footprint', '', note, '', ...table(['workers', 'idle RSS', 'RSS before soak', 'soak requests', 'RSS after soak', 'growth'], rows, ['r']), ...floorFootprintLines(profile)];
+}
+
+/** The floor forwarder's RSS, measured alike: what Node and undici alone take for the hop. */
+function floorFootprintLines(profile: Profile): string[] {
+  const f = profile.floorFootprint;
+  if (f === undefined) return [];
+  return ['', `The floor forwarder, measured alike: ${formatMib(f.idleRssMib)} idle, ${formatMib(f.afterRoundsRssMib)} after its rounds (growth ${formatMib(f.growthMib)}).`];
+}
+
+/** The terminal's RSS line: the proxy's idle figure, and the floor's beside it when measured. */
+function rssLine(profile: Profile, fp: Profile['footprint'][number] | undefined): string {
+  const proxy = fp === undefined || missing(fp.idleRssMib) ? 'not measured' : `${formatMib(fp.idleRssMib)} (${plural(fp.workers, 'worker')})`;
+  const floor = profile.floorFootprint;
+  const growth = fp === undefined || missing(fp.growthMib) ? '' : `, growth ${formatMib(fp.growthMib)}`;
+  if (floor === undefined || missing(floor.idleRssMib)) return `idle RSS        ${proxy}${growth}`;
+  return `idle RSS        ${proxy}${growth}; floor ${formatMib(floor.idleRssMib)}, growth ${formatMib(floor.growthMib)}`;
 }
 
 function cpuSection(profile: Profile): string[] {
@@ -355,7 +371,7 @@ export function summaryLines(profile: Profile, verdict: Verdict): string[] {
   const level = profileLevel(profile);
   lines.push(...(level === undefined ? ['profile level not measured'] : levelLines(profile, level)));
   const fp = profile.footprint.find((f) => f.workers === workers) ?? profile.footprint[0];
-  lines.push(`idle RSS        ${fp === undefined || missing(fp.idleRssMib) ? 'not measured' : `${formatMib(fp.idleRssMib)} (${plural(fp.workers, 'worker')})`}`);
+  lines.push(rssLine(profile, fp));
   const count = (p: boolean | null): number => verdict.findings.filter((f) => f.pass === p).length;
   lines.push(`verdict         ${verdict.pass ? 'PASS' : 'FAIL'} (${count(true)} pass, ${count(false)} fail, ${count(null)} not measured)`);
   for (const f of verdict.findings.filter((x) => x.pass === false)) {

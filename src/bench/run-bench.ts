@@ -17,7 +17,7 @@ import { Corpus, corpusSize } from './corpus.ts';
 import { findCpuProfile, hotFunctions, readCpuProfile } from './cpu-profile.ts';
 import { startFloorProcess } from './floor-process.ts';
 import { judge, loadThresholds } from './judge.ts';
-import { measureWorkers, settledRssMib, type HopPool, type WorkersContext } from './measure-workers.ts';
+import { measureWorkers, settledRssMib, settledTreeRssMib, type HopPool, type WorkersContext } from './measure-workers.ts';
 import { startNginxPeer } from './nginx-peer.ts';
 import { writeOutputs } from './outputs.ts';
 import { spawnEngine } from './processes.ts';
@@ -107,6 +107,7 @@ export async function runBench(opts: BenchOptions, teardown: Teardown): Promise<
   const upstream = await startUpstream(opts, teardown);
   const peer = opts.peer === undefined ? undefined : await startNginxPeer(upstream.url, teardown);
   const floor = await startFloorProcess(upstream.url, teardown);
+  const floorIdleRssMib = await settledTreeRssMib(floor.pid);
   const maxConnections = Math.max(...opts.concurrencies);
   const hop = (url: string, pid: number): HopPool => ({ pool: pool(url, maxConnections, teardown), pid });
   const peerPool = peer !== undefined && 'url' in peer ? hop(peer.url, peer.pid) : undefined;
@@ -126,6 +127,7 @@ export async function runBench(opts: BenchOptions, teardown: Teardown): Promise<
     signal: teardown.signal,
   };
   const measured = await measureAll(opts, ctx, upstream.url, corpus, teardown);
+  const floorAfterRssMib = await settledTreeRssMib(floor.pid);
   await samples.close();
   progress.stop();
   const profile: Profile = {
@@ -153,6 +155,7 @@ export async function runBench(opts: BenchOptions, teardown: Teardown): Promise<
     profileLevel: { workers: opts.workers[0], concurrency: opts.profileConcurrency },
     sweeps: sweepSummaries(measured.levels),
     footprint: measured.footprint,
+    floorFootprint: { idleRssMib: floorIdleRssMib, afterRoundsRssMib: floorAfterRssMib, growthMib: floorIdleRssMib === null || floorAfterRssMib === null ? null : floorAfterRssMib - floorIdleRssMib },
     cpuProfile: cpuSection(opts),
   };
   const verdict = judge(profile, thresholds);

@@ -12,7 +12,7 @@ import type { OpContext } from './context.ts';
 import { ensureSharedHome } from './shared-home.ts';
 import { itemError, mapItem, type Item } from './bulk-parse.ts';
 import { clusterFor } from './targets.ts';
-import { callUpstream, readUpstreamJson } from './upstream-call.ts';
+import { callUpstreamJson } from './upstream-call.ts';
 import { writeRefusal } from './write-fence.ts';
 
 export interface BatchLimits {
@@ -146,8 +146,8 @@ export class BulkBatcher {
       if (batch.items.length === 0) return;
       const body = Buffer.concat(batch.chunks, batch.bytes);
       batch.chunks = [];
-      const res = await callUpstream(ctx, clusterFor(ctx, batch.target), { method: 'POST', path: '/_bulk', query: this.query, body, idempotent: false });
-      const answer = await readUpstreamJson(ctx, res);
+      const res = await callUpstreamJson(ctx, clusterFor(ctx, batch.target), { method: 'POST', path: '/_bulk', query: this.query, body, idempotent: false });
+      const answer = res.body;
       const upstreamItems = isObject(answer) && Array.isArray(answer.items) ? answer.items : [];
       if (res.status >= 400 || upstreamItems.length !== batch.items.length) {
         throw badGateway('upstream_bulk_failed', 'the upstream refused the bulk request');

@@ -192,3 +192,14 @@ test('summaryLines says what was not measured', () => {
   assert.ok(text.includes('idle RSS        not measured'));
   assert.ok(text.includes('verdict         PASS (0 pass, 0 fail, 0 not measured)'));
 });
+
+test('the floor forwarder\'s RSS is shown beside the proxy\'s, in the summary and the footprint section', () => {
+  const profile = benchProfile();
+  profile.floorFootprint = { idleRssMib: 61.5, afterRoundsRssMib: 99.25, growthMib: 37.75 };
+  const text = summaryLines(profile, benchVerdict([])).join('\n');
+  assert.ok(text.includes('idle RSS        78.0 MiB (1 worker), growth 4.0 MiB; floor 61.5 MiB, growth 37.8 MiB'), text);
+  const md = renderReport(profile, benchVerdict([]), []);
+  assert.ok(md.includes('The floor forwarder, measured alike: 61.5 MiB idle, 99.3 MiB after its rounds (growth 37.8 MiB).'), md);
+  delete profile.floorFootprint;
+  assert.ok(!renderReport(profile, benchVerdict([]), []).includes('floor forwarder, measured alike'), 'a profile without the floor figures has no such line');
+});
