@@ -39,20 +39,28 @@ function parseRaw(raw: Buffer): Json {
   return JSON.parse(raw.toString('utf8')) as Json;
 }
 
+/** The `top_hits` paths under each prefix, built once: every search request has them among its rules. */
+const topHitsPaths = new Map<string, readonly (readonly string[])[]>();
+
+function topHitsPathsUnder(prefix: readonly string[]): readonly (readonly string[])[] {
+  const key = prefix.join('\0');
+  let paths = topHitsPaths.get(key);
+  if (paths === undefined) {
+    paths = Array.from({ length: TOP_HITS_DEPTH }, (_, k) => Object.freeze([...prefix, 'aggregations', ...Array<string>(k + 1).fill('*'), 'hits', 'hits', '*']));
+    topHitsPaths.set(key, paths);
+  }
+  return paths;
+}
+
 /** `prefix.aggregations.*…*.hits.hits.*`: each `top_hits` hit mapped with the context of its response. */
 export function topHitsRules(prefix: readonly string[], hitsAt: (path: JsonPath) => HitContext | undefined): CutRule[] {
-  const rules: CutRule[] = [];
-  for (let depth = 1; depth <= TOP_HITS_DEPTH; depth++) {
-    rules.push({
-      path: [...prefix, 'aggregations', ...Array<string>(depth).fill('*'), 'hits', 'hits', '*'],
-      onValue(raw, at) {
-        const hit = parseRaw(raw);
-        if (!isObject(hit)) throw badGateway('unexpected_hit', 'an aggregation hit had an unexpected shape');
-        return JSON.stringify(mappedHit(hit, hitsAt(at)));
-      },
-    });
-  }
-  return rules;
+  // One handler for every depth: a request builds one closure, not one per rule.
+  const onValue = (raw: Buffer, at: JsonPath): string => {
+    const hit = parseRaw(raw);
+    if (!isObject(hit)) throw badGateway('unexpected_hit', 'an aggregation hit had an unexpected shape');
+    return JSON.stringify(mappedHit(hit, hitsAt(at)));
+  };
+  return topHitsPathsUnder(prefix).map((path) => ({ path, onValue }));
 }
 
 /** Errors and partial shard failures name physical indexes (and nodes): mapped like any upstream error. */

@@ -27,6 +27,8 @@ const FORMAT_PARAMS = ['pretty', 'human', 'error_trace', 'filter_path'];
 
 function upstreamQuery(query: URLSearchParams | undefined, keepFilterPath: boolean): string {
   if (query === undefined || query.size === 0) return '';
+  // The usual query (routing, refresh, …) has no format parameter: sent as it is, without a copy.
+  if (!FORMAT_PARAMS.some((k) => query.has(k))) return `?${query.toString()}`;
   const q = new URLSearchParams();
   for (const [k, v] of query) if (!FORMAT_PARAMS.includes(k) || (k === 'filter_path' && keepFilterPath)) q.append(k, v);
   const text = q.toString();

@@ -9,6 +9,7 @@
 import { RuleSet, lowestBitIndex, type CutRule, type JsonPath } from './path-rules.ts';
 import { StreamJsonError, type StreamJsonErrorReason } from './stream-json-error.ts';
 import { ChunkSpan } from './chunk-span.ts';
+import { CutterFrames } from './cutter-frames.ts';
 import {
   HEX, LITERAL_FALSE, LITERAL_NULL, LITERAL_TRUE, N_EXP_DIGITS, N_FRAC, N_INT, N_MINUS, N_ZERO, SIMPLE_ESCAPE,
   WHITESPACE, describeByte, digitRun, isTerminalNumberState, nextNumberState, plainStringRun,
@@ -84,10 +85,7 @@ export class JsonCutter {
 
   // Container stack: kind, alive-rule mask, current array index, current key (watched frames only).
   private depth = 0;
-  private readonly frameKind: Uint8Array;
-  private readonly frameMask: Int32Array;
-  private readonly frameIndex: Int32Array;
-  private readonly frameKey: string[];
+  private readonly frames: CutterFrames;
 
   // Key capture, only on frames some rule can still descend through.
   private keyRecording = false;
@@ -103,10 +101,7 @@ export class JsonCutter {
   constructor(rules: readonly CutRule[], options: JsonCutterOptions = {}) {
     this.rules = new RuleSet(rules);
     this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
-    this.frameKind = new Uint8Array(this.maxDepth);
-    this.frameMask = new Int32Array(this.maxDepth);
-    this.frameIndex = new Int32Array(this.maxDepth);
-    this.frameKey = new Array<string>(this.maxDepth).fill('');
+    this.frames = new CutterFrames(this.maxDepth);
     this.key = new ChunkSpan(options.maxKeyBytes ?? DEFAULT_MAX_KEY_BYTES, (i) =>
       this.fail('key_too_large', 'object key too large', i),
     );
@@ -164,9 +159,10 @@ export class JsonCutter {
    */
   private scan(buf: Buffer): void {
     const n = buf.length;
-    const kinds = this.frameKind;
-    const masks = this.frameMask;
-    const indexes = this.frameIndex;
+    const frames = this.frames;
+    let kinds = frames.kind;
+    let masks = frames.mask;
+    let indexes = frames.index;
     let state = this.state;
     let sub = this.sub;
     let depth = this.depth;
@@ -187,7 +183,7 @@ export class JsonCutter {
             } else if (c !== B.Quote) {
               throw this.unexpected(c, i, 'a string character (control bytes must be escaped)');
             } else if (state === S.KeyString) {
-              if (this.keyRecording) this.frameKey[depth - 1] = this.takeKey(buf, i);
+              if (this.keyRecording) frames.key[depth - 1] = this.takeKey(buf, i);
               state = S.Colon;
             } else {
               state = S.AfterValue;
@@ -262,6 +258,10 @@ export class JsonCutter {
           }
           if (b === B.LBrace || b === B.LBracket) {
             if (depth === this.maxDepth) throw this.fail('max_depth', `JSON nesting deeper than ${this.maxDepth}`, i);
+            if (depth === kinds.length) {
+              frames.grow();
+              ({ kind: kinds, mask: masks, index: indexes } = frames);
+            }
             kinds[depth] = b === B.LBrace ? Kind.Object : Kind.Array;
             masks[depth] = childMask;
             indexes[depth] = -1;
@@ -323,8 +323,9 @@ export class JsonCutter {
     let alive = this.rules.allMask;
     if (depth > 0) {
       const d = depth - 1;
-      const segment = this.frameKind[d] === Kind.Array ? this.frameIndex[d] : this.frameKey[d];
-      alive = this.rules.advance(this.frameMask[d], d, segment);
+      const f = this.frames;
+      const segment = f.kind[d] === Kind.Array ? f.index[d] : f.key[d];
+      alive = this.rules.advance(f.mask[d], d, segment);
     }
     const ending = alive & this.rules.endingAt(depth);
     if (ending === 0) return alive;
@@ -374,7 +375,8 @@ export class JsonCutter {
 
   private currentPath(depth: number): JsonPath {
     const path: (string | number)[] = [];
-    for (let d = 0; d < depth; d++) path.push(this.frameKind[d] === Kind.Array ? this.frameIndex[d] : this.frameKey[d]);
+    const f = this.frames;
+    for (let d = 0; d < depth; d++) path.push(f.kind[d] === Kind.Array ? f.index[d] : f.key[d]);
     return path;
   }
 

@@ -9,9 +9,24 @@
 import type { Dispatcher } from 'undici';
 
 export interface BufferedAnswer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
+  readonly status: number;
+  /** Parsed from the raw pairs when first read: most answers are used for their body alone. */
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: Buffer;
+}
+
+class Answer implements BufferedAnswer {
+  private parsed: Record<string, string | string[] | undefined> | undefined;
+
+  constructor(
+    readonly status: number,
+    private readonly rawHeaders: Buffer[],
+    readonly body: Buffer,
+  ) {}
+
+  get headers(): Record<string, string | string[] | undefined> {
+    return (this.parsed ??= headerRecord(this.rawHeaders));
+  }
 }
 
 /** Raw header pairs (`[name, value, …]` as buffers) as a record with lower-case names; repeats become arrays. */
@@ -65,7 +80,7 @@ export class BufferedAnswerHandler implements Dispatcher.DispatchHandler {
 
   onComplete(): void {
     const body = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.bytes);
-    this.resolve({ status: this.status, headers: headerRecord(this.rawHeaders), body });
+    this.resolve(new Answer(this.status, this.rawHeaders, body));
   }
 
   onError(err: Error): void {

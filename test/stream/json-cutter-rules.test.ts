@@ -16,6 +16,18 @@ function assertCutEverywhere(input: string, rules: readonly CutRule[], expected:
 }
 
 describe('json cutter rules', () => {
+  it('matches paths deeper than its first frames: the frames grow with the nesting, keys and indexes kept', () => {
+    // 40 levels of objects and arrays in turn: past the 16 frames a cutter starts with, and twice grown.
+    const keys = Array.from({ length: 20 }, (_, i) => `k${i}`);
+    const path: (string | number)[] = keys.flatMap((k) => [k, 0]);
+    const open = keys.map((k) => `{"${k}":[`).join('');
+    const close = ']}'.repeat(keys.length);
+    const input = `${open}{"deep":"value","other":1}${close}`;
+    const expected = `${open}{"deep":"<${[...path, 'deep'].join('.')}>","other":1}${close}`;
+    assertCutEverywhere(input, [markerRule([...path, 'deep'])], expected);
+    assert.equal(cutChunks([Buffer.from(input)], [markerRule([...path, 'other', 'nope'])]), input, 'a path that goes nowhere changes nothing');
+  });
+
   it('replaces matched values of every kind and copies the bytes around them unchanged', () => {
     const input = '{ "a" : {"x":1} , "b":[1, 2] ,"c":"s","d":-1.5e3,"e":true,"f":null }';
     const rules = ['a', 'b', 'c', 'd', 'e', 'f'].map((k) => markerRule([k]));
