@@ -27,3 +27,9 @@ export function nestsDeeperThan(text: string, limit: number): boolean {
   }
   return false;
 }
+
+/** `out[key] = value` as an own property, even for a key named `__proto__` (a plain assignment would set the prototype). */
+export function putKey(out: JsonObject, key: string, value: Json): void {
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
+}

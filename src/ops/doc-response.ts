@@ -1,8 +1,8 @@
 /** Document requests and answers in shared or dedicated placement: upstream parameters, mapped names. */
-import { isObject, type JsonObject } from '../core/json.ts';
+import { isObject, putKey, type JsonObject } from '../core/json.ts';
 import type { ReservedFields, Target } from '../tenancy/index.ts';
 import { fieldResolver, type FieldResolver } from '../tenancy/mapping/field-resolver.ts';
-import { logicalKey, logicalSource, putKey } from '../tenancy/mapping/physical-names.ts';
+import { logicalKey, logicalSource } from '../tenancy/mapping/physical-names.ts';
 import { reservedNames } from '../tenancy/reserved-fields.ts';
 import type { OpContext } from './context.ts';
 

@@ -5,7 +5,7 @@
  * does not provably belong to this tenant is dropped (defense in depth behind the query filter).
  */
 import { testBreakOn } from '../core/test-break.ts';
-import { isObject, type Json, type JsonObject } from '../core/json.ts';
+import { isObject, putKey, type Json, type JsonObject } from '../core/json.ts';
 import { splitSharedId } from './id-codec.ts';
 import type { Target } from './names.ts';
 import { isReservedField, stripReservedFields, type ReservedFields } from './reserved-fields.ts';
@@ -38,20 +38,21 @@ const FIELD_SECTIONS = new Set(['_source', 'fields', 'highlight', 'docvalue_fiel
 export function mapHit(hit: JsonObject, ctx: HitContext): JsonObject | undefined {
   const identity = identify(hit, ctx);
   if (identity === undefined) return undefined;
-  const entries: [string, Json][] = [];
-  for (const [key, value] of Object.entries(hit)) {
+  const out: JsonObject = {};
+  for (const key of Object.keys(hit)) {
+    const value = hit[key];
     if (DROPPED.has(key)) continue;
-    if (key === '_index') entries.push([key, identity.target.lindex]);
-    else if (key === '_id') entries.push([key, identity.id ?? value]);
-    else if (FIELD_SECTIONS.has(key) && isObject(value)) entries.push([key, tenantSection(key, value, identity.target, ctx)]);
+    if (key === '_index') out._index = identity.target.lindex;
+    else if (key === '_id') out._id = identity.id ?? value;
+    else if (FIELD_SECTIONS.has(key) && isObject(value)) out[key] = tenantSection(key, value, identity.target, ctx);
     else if (key === '_ignored' && Array.isArray(value)) {
       const own = value.filter((f) => typeof f !== 'string' || !isReservedField(f, ctx.reserved));
-      entries.push([key, identity.target.fields === undefined ? own : own.map((f) => (typeof f === 'string' ? logicalKey(f) : f))]);
+      out._ignored = identity.target.fields === undefined ? own : own.map((f) => (typeof f === 'string' ? logicalKey(f) : f));
     }
-    else if (key === 'inner_hits' && isObject(value)) entries.push([key, mapInnerHits(value, ctx)]);
-    else entries.push([key, value]);
+    else if (key === 'inner_hits' && isObject(value)) out.inner_hits = mapInnerHits(value, ctx);
+    else putKey(out, key, value);
   }
-  return Object.fromEntries(entries);
+  return out;
 }
 
 /**

@@ -3,7 +3,7 @@
  * (names configurable). Clients may never set them — a document naming one is rejected, never
  * silently overwritten — and never see them.
  */
-import { isObject, type Json, type JsonObject } from '../core/json.ts';
+import { isObject, putKey, type Json, type JsonObject } from '../core/json.ts';
 import { IsolationError } from './errors.ts';
 
 export interface ReservedFields {
@@ -81,5 +81,8 @@ export function injectReservedFields(doc: JsonObject, tenant: string, lindex: st
  * (`_tenant.keyword` in `fields`, highlight keys). Works for `_source`, `fields` and `highlight`.
  */
 export function stripReservedFields(obj: JsonObject, reserved: ReservedFields): JsonObject {
-  return Object.fromEntries(Object.entries(obj).filter(([key]) => !isReservedField(key, reserved)));
+  // Key by key (every hit's sections go through here): no entries arrays built and filtered.
+  const out: JsonObject = {};
+  for (const key of Object.keys(obj)) if (!isReservedField(key, reserved)) putKey(out, key, obj[key]);
+  return out;
 }

@@ -1,6 +1,6 @@
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
@@ -10,6 +10,7 @@ import { startEngine, type RunningEngine } from '../../src/engine/engine.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import { startProxy, type RunningProxy } from '../../src/server/proxy-server.ts';
 import { call, type HttpResult } from '../helpers/http.ts';
+import { quietPort } from '../helpers/quiet-port.ts';
 import { startStack, type Stack } from '../helpers/stack.ts';
 
 const MiB = 1024 * 1024;
@@ -435,29 +436,12 @@ describe('an upstream that is down', () => {
   let proxy: RunningProxy;
   let engine: RunningEngine | undefined;
   let port: number;
-  let holder: { release(): Promise<void> };
   const auth = { authorization: 'Bearer acme-token' };
 
   before(async () => {
-    // A port nobody listens on, yet nobody else can take meanwhile: the local end of a connection
-    // of ours (connecting to it is refused); released only right before the engine binds it.
-    const server = createServer();
-    const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    const client = connect((server.address() as AddressInfo).port, '127.0.0.1');
-    await new Promise<void>((resolve) => client.once('connect', () => resolve()));
-    const serverSide = await accepted;
-    port = client.localPort as number;
-    holder = {
-      async release() {
-        // The server side closes first, so that our port is left in no TIME_WAIT (the engine can bind it at once).
-        const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
-        client.on('end', () => client.destroy());
-        serverSide.end();
-        await closed;
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-      },
-    };
+    // Nobody listens on it (connecting is refused), and no connection takes it meanwhile (it is
+    // outside the ephemeral range), so the engine can bind it later.
+    port = await quietPort();
     const config = parseConfig({
       listeners: [{ host: '127.0.0.1', port: 0 }],
       clusters: { default: { url: `http://127.0.0.1:${port}`, retries: 0, connect_timeout_ms: 1_000, breaker: { failure_threshold: 3, reset_ms: 1_000 } } },
@@ -504,17 +488,7 @@ describe('an upstream that is down', () => {
     assertError(health, 503, 'upstream_breaker_open');
     assert.ok(Number(health.headers['retry-after']) >= 1);
 
-    await holder.release();
-    // Our end of the held connection may linger a moment in the kernel (LAST_ACK) after its close
-    // event: bind once the port is free, not at a fixed time.
-    for (let attempt = 0; engine === undefined; attempt++) {
-      try {
-        engine = await startEngine({ port });
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 100) throw e;
-        await sleep(50);
-      }
-    }
+    engine = await startEngine({ port });
     let back: HttpResult<Body> | undefined;
     for (const deadline = Date.now() + 30_000; Date.now() < deadline; await sleep(100)) {
       back = await timed('GET', '/');

@@ -11,7 +11,7 @@
  * under their parent's own name.
  */
 import { createHash } from 'node:crypto';
-import { isObject, type Json, type JsonObject } from '../../core/json.ts';
+import { isObject, putKey, type Json, type JsonObject } from '../../core/json.ts';
 import { isObjectNode, nodeType, type LogicalMapping } from './logical-mapping.ts';
 
 export const PHYSICAL_MARK = '__osx_';
@@ -77,12 +77,6 @@ export function logicalSource(node: Json): Json {
     putKey(out, logicalKey(key), typeof value === 'object' && value !== null ? logicalSource(value) : value);
   }
   return out;
-}
-
-/** `out[key] = value` as an own property, even for a key named `__proto__` (a plain assignment would set the prototype). */
-export function putKey(out: JsonObject, key: string, value: Json): void {
-  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-  else out[key] = value;
 }
 
 /** Parameters a field can never change once mapped (OpenSearch refuses the update): they name it. */
