@@ -3,7 +3,7 @@
  * rounds, sweeps, footprint, CPU hot spots, peer latency comparison, charts) and the few lines
  * printed to the terminal at the end of a run.
  */
-import { SIDE_ORDER, type Finding, type HopRatio, type LevelResult, type Overhead, type Profile, type SideResult, type Verdict } from './profile.ts';
+import { SIDE_ORDER, type Finding, type Footprint, type HopRatio, type LevelResult, type Overhead, type Profile, type SideResult, type Verdict } from './profile.ts';
 
 const DASH = '—';
 const missing = (v: number | null | undefined): v is null | undefined => v === null || v === undefined || !Number.isFinite(v);
@@ -248,7 +248,7 @@ function floorFootprintLines(profile: Profile): string[] {
 }
 
 /** The terminal's RSS line: the proxy's idle figure, and the floor's beside it when measured. */
-function rssLine(profile: Profile, fp: Profile['footprint'][number] | undefined): string {
+function rssLine(profile: Profile, fp: Footprint | undefined): string {
   const proxy = fp === undefined || missing(fp.idleRssMib) ? 'not measured' : `${formatMib(fp.idleRssMib)} (${plural(fp.workers, 'worker')})`;
   const floor = profile.floorFootprint;
   const growth = fp === undefined || missing(fp.growthMib) ? '' : `, growth ${formatMib(fp.growthMib)}`;

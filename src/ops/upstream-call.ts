@@ -75,7 +75,7 @@ export async function callUpstreamJson(ctx: OpContext, cluster: UpstreamCluster,
   } finally {
     ctx.addUpstreamMs(performance.now() - started);
   }
-  return { status: answer.status, body: parseUpstreamJson(answer.body.length === 0 ? '' : answer.body.toString('utf8')) };
+  return { status: answer.status, body: parseUpstreamJson(answer.body.toString('utf8')) };
 }
 
 function parseUpstreamJson(text: string): Json | undefined {

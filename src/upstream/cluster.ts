@@ -138,7 +138,7 @@ export class UpstreamCluster {
     });
   }
 
-  private async withRetries<T>(req: Omit<UpstreamRequest, 'signal'> & { signal?: AbortSignal }, send: () => Promise<T>): Promise<T> {
+  private async withRetries<T>(req: UpstreamRequest, send: () => Promise<T>): Promise<T> {
     const attempts = req.idempotent && !isStream(req.body) ? this.cfg.retries + 1 : 1;
     let last: unknown;
     for (let attempt = 0; attempt < attempts; attempt++) {

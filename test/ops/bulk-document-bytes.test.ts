@@ -9,41 +9,12 @@ import assert from 'node:assert/strict';
 import { request } from 'undici';
 import { call } from '../helpers/http.ts';
 import { startStack, type Stack } from '../helpers/stack.ts';
+import { DOCUMENT_TEXTS } from './document-texts.ts';
 
 type Entry = { _index: string; _id: string; status: number; result?: string; error?: { type: string; reason: string } };
 type BulkBody = { errors: boolean; items: Record<string, Entry>[]; error?: { type: string; reason: string } };
 
-/** Document lines as sent (text, not objects: whitespace, escapes and malformed lines included). */
-const DOCS: string[] = [
-  '{"n":1,"title":"plain"}',
-  '  {  "n" : 2 ,\t"title" : "spaced"  }  ',
-  '{"title":"with \\"quotes\\" and \\\\ and \\u00e9","n":-3.5e2}',
-  '{"user":{"name":"ann","tags":["a","b"]},"n":4}',
-  '{"user":[{"name":"bob"},{"name":"cy","tags":[]}],"n":5}',
-  '{"title":"日本語","n":6}',
-  '{}',
-  '{"n":7,"fresh":"a new field"}',
-  '{"user":{"name":"x","age":30}}',
-  '{"user.name":"dotted"}',
-  '{"n":8,"n":9}',
-  '{"_tenant":"globex","n":10}',
-  '{"n":11,"user":{"_lindex":"x"}}',
-  '{"user":[{"name":"a"},{"meta":{"_lid":"1"}}]}',
-  '{"\\u005ftenant":"globex"}',
-  '{"title":"t","_ten\\u0061nt":"globex"}',
-  '{"a._epoch":1}',
-  '{"t\\u0069tle":"escaped known key"}',
-  '{"n":12',
-  '{"n":12,}',
-  '{"n":012}',
-  '{"title":"\u0001"}',
-  '[{"n":13}]',
-  '"just a string"',
-  '{"n":14} trailing',
-  '\ufeff{"n":15}',
-  '{"x__osx_abcdefghij":1}',
-  '{"":1}',
-];
+const DOCS = DOCUMENT_TEXTS;
 
 describe('_bulk document lines: the byte pass answers as the general path does', () => {
   let stack: Stack;

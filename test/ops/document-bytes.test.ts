@@ -11,37 +11,12 @@ import assert from 'node:assert/strict';
 import { request } from 'undici';
 import { call } from '../helpers/http.ts';
 import { startStack, type Stack } from '../helpers/stack.ts';
+import { DOCUMENT_TEXTS } from './document-texts.ts';
 
 type Answer = { status: number; body: Record<string, unknown> };
 
-/** Bodies as sent (text, not objects). */
-const BODIES: string[] = [
-  '{"n":1,"title":"plain"}',
-  '  {  "n" : 2 ,\t"title" : "spaced"  }  ',
-  '{"title":"with \\"quotes\\" and \\\\ and \\u00e9","n":-3.5e2}',
-  '{"user":{"name":"ann","tags":["a","b"]},"n":4}',
-  '{"user":[{"name":"bob"},{"name":"cy","tags":[]}],"n":5}',
-  '{"title":"日本語","n":6}',
-  '{}',
-  '{"n":7,"fresh":"a new field"}',
-  '{"user.name":"dotted"}',
-  '{"_tenant":"globex","n":10}',
-  '{"n":11,"user":{"_lindex":"x"}}',
-  '{"\\u005ftenant":"globex"}',
-  '{"a._epoch":1}',
-  '{"t\\u0069tle":"escaped known key"}',
-  '{"n":12',
-  '{"n":12,}',
-  '{"n":012}',
-  '[{"n":13}]',
-  '"just a string"',
-  '{"n":14} trailing',
-  '\ufeff{"n":15}',
-  '{"x__osx_abcdefghij":1}',
-  '{"":1}',
-  '',
-  '   ',
-];
+/** Bodies as sent: the bulk test's documents, and the empty and blank bodies a single write can have. */
+const BODIES: string[] = [...DOCUMENT_TEXTS, '', '   '];
 
 /** What a tenant can see of an answer: its status and body, the per-stack sequence numbers left out. */
 function comparable(a: Answer): unknown {
