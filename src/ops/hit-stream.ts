@@ -9,8 +9,9 @@ import { badGateway, OsproxyError } from '../http/errors.ts';
 import { JSON_CONTENT_TYPE, streamReply, type Reply } from '../http/reply.ts';
 import { JsonCutter, JsonCutterTransform, searchResponseRules, StreamJsonError, type CutRule, type JsonPath } from '../stream/index.ts';
 import { mapHit, type HitContext, type Target } from '../tenancy/index.ts';
-import type { UpstreamResponse } from '../upstream/cluster.ts';
+import { isWhole, type SizedAnswer } from '../upstream/sized-answer.ts';
 import type { OpContext } from './context.ts';
+import { rewrittenHitTree, type CursorIdRewriters } from './hit-tree.ts';
 import { mapUpstreamError } from './upstream-call.ts';
 
 /**
@@ -68,46 +69,19 @@ export function mappedErrorRule(path: readonly string[], targetsAt: (path: JsonP
   return { path, onValue: (raw, at) => JSON.stringify(mapUpstreamError(parseRaw(raw), [...targetsAt(at)])) };
 }
 
-/** Seal the `_scroll_id` / `pit_id` of a response (SPEC §4.3); absent ⇒ copied through. */
-export interface CursorIdRewriters {
-  onScrollId?: (id: string) => string;
-  onPitId?: (id: string) => string;
-}
-
 /** An upstream body piped through a rewriting transform, as a streamed 200 reply. */
 export function transformedReply(body: Readable, transform: Transform): Reply {
   // Errors on either side destroy both; the sender then cuts the client connection.
   return streamReply(200, pipeline(body, transform, () => {}));
 }
 
-/** The upstream's declared body length, when it declared one. */
-function declaredLength(res: UpstreamResponse): number | undefined {
-  const v = res.headers['content-length'];
-  const n = typeof v === 'string' && /^\d{1,12}$/.test(v) ? Number(v) : Number.NaN;
-  return Number.isSafeInteger(n) ? n : undefined;
+/** The largest answer read whole: small, and no hit in it can exceed `max_hit_bytes`. */
+export function wholeAnswerLimit(ctx: OpContext): number {
+  return Math.min(BUFFERED_ANSWER_MAX_BYTES, ctx.services.config.limits.max_hit_bytes);
 }
 
-/** The whole (small) upstream body; its time counts as upstream time, as for any read answer. */
-async function readWhole(ctx: OpContext, res: UpstreamResponse): Promise<Buffer> {
-  const started = performance.now();
-  try {
-    return Buffer.from(await res.body.arrayBuffer());
-  } catch {
-    throw badGateway('upstream_transport_failed', 'the connection to the upstream failed mid-response', { type: 'transport_exception', retryable: true });
-  } finally {
-    ctx.addUpstreamMs(performance.now() - started);
-  }
-}
-
-/**
- * An upstream answer rewritten by `rules`: read whole and answered with its length when small
- * (a rule or scanner failure is then a clean 502 before anything is sent), else streamed (a
- * failure then cuts the connection). Either way no byte a rule did not see reaches the client.
- */
-export async function cutReply(ctx: OpContext, res: UpstreamResponse, rules: readonly CutRule[], maxValueBytes: number): Promise<Reply> {
-  const length = declaredLength(res);
-  if (length === undefined || length > BUFFERED_ANSWER_MAX_BYTES) return transformedReply(res.body, new JsonCutterTransform(rules, { maxValueBytes }));
-  const raw = await readWhole(ctx, res);
+/** A small answer rewritten by `rules` in one pass; a rule or scanner failure is a clean 502. */
+function cutWhole(raw: Buffer, rules: readonly CutRule[], maxValueBytes: number): Reply {
   let out: Buffer[];
   try {
     const cutter = new JsonCutter(rules, { maxValueBytes });
@@ -121,13 +95,26 @@ export async function cutReply(ctx: OpContext, res: UpstreamResponse, rules: rea
   return { status: 200, headers: { 'content-type': JSON_CONTENT_TYPE }, body: out.length === 1 ? out[0] : Buffer.concat(out) };
 }
 
-/** A search response sent to the client, each hit rewritten; memory ≈ the largest hit (or the small answer). */
-export function streamHits(ctx: OpContext, res: UpstreamResponse, hits: HitContext, ids: CursorIdRewriters = {}): Promise<Reply> {
+export interface HitReplyOptions extends CursorIdRewriters {
+  /** The request asked for aggregations: the answer goes through the cut rules, never a parsed tree. */
+  aggregations?: boolean;
+}
+
+/**
+ * A search response sent to the client, each hit rewritten: an answer read whole (at most
+ * {@link wholeAnswerLimit}) is rewritten before anything is sent, as one parsed tree when it
+ * has no aggregations (hit-tree.ts); a larger one streams, memory ≈ the largest hit.
+ */
+export function streamHits(ctx: OpContext, res: SizedAnswer, hits: HitContext, options: HitReplyOptions = {}): Reply {
+  const { aggregations, ...ids } = options;
   const targets = [...hits.byPhysical.values()].flat();
-  const rules = searchResponseRules({
-    ...ids,
-    onHit: (hit) => mappedHit(hit, hits),
-    extraRules: [...topHitsRules([], () => hits), mappedErrorRule(['_shards', 'failures'], () => targets)],
-  });
-  return cutReply(ctx, res, rules, ctx.services.config.limits.max_hit_bytes);
+  const onHit = (hit: JsonObject): JsonObject => mappedHit(hit, hits);
+  const maxValueBytes = ctx.services.config.limits.max_hit_bytes;
+  // Built only for the cutter: the common small answer takes the tree and needs none of them.
+  const rules = (): CutRule[] =>
+    searchResponseRules({ ...ids, onHit, extraRules: [...topHitsRules([], () => hits), mappedErrorRule(['_shards', 'failures'], () => targets)] });
+  if (!isWhole(res)) return transformedReply(res.body, new JsonCutterTransform(rules(), { maxValueBytes }));
+  const tree = aggregations === true ? undefined : rewrittenHitTree(res.body.toString('utf8'), { ids, targets, mapHit: onHit });
+  if (tree === undefined) return cutWhole(res.body, rules(), maxValueBytes);
+  return { status: 200, headers: { 'content-type': JSON_CONTENT_TYPE }, body: tree };
 }

@@ -11,8 +11,8 @@ import { cursorRegistry } from './cursor-registry.ts';
 import { cursorHorizon } from './cursor-horizon.ts';
 import { byCluster, cursorKey, idList, issueCursor, namedCursors, openCursor } from './cursors.ts';
 import { objectBody } from './json-body.ts';
-import { streamHits } from './hit-stream.ts';
-import { callUpstream, readUpstreamJson, relayedUpstreamError } from './upstream-call.ts';
+import { streamHits, wholeAnswerLimit } from './hit-stream.ts';
+import { callUpstream, callUpstreamSized, readUpstreamJson, relayedUpstreamError } from './upstream-call.ts';
 
 /** `GET/POST /_search/scroll[/{id}]`, id and keep-alive from the path, the parameters or the body. */
 export async function scroll(ctx: OpContext): Promise<Reply> {
@@ -30,7 +30,7 @@ export async function scroll(ctx: OpContext): Promise<Reply> {
   if (asInt !== null) query.set('rest_total_hits_as_int', asInt);
   const upstreamBody: JsonObject = { scroll_id: cursor.payload.id };
   if (keepAlive !== undefined) upstreamBody.scroll = keepAlive;
-  const res = await callUpstream(ctx, cursor.cluster, { method: 'POST', path: '/_search/scroll', query, body: JSON.stringify(upstreamBody), idempotent: false });
+  const res = await callUpstreamSized(ctx, cursor.cluster, { method: 'POST', path: '/_search/scroll', query, body: JSON.stringify(upstreamBody), idempotent: false }, wholeAnswerLimit(ctx));
   if (res.status !== 200) return jsonReply(res.status, relayedUpstreamError(ctx, res.status, await readUpstreamJson(ctx, res), cursor.targets));
   return streamHits(ctx, res, ctx.scope.hitContext(cursor.targets), {
     onScrollId: (id) => issueCursor(ctx, 'scroll', cursor.targets, id, keepAlive ?? undefined, cursor),

@@ -5,11 +5,11 @@ import { jsonReply, type Reply } from '../http/reply.ts';
 import { checkSearchParams, rewriteCountBody, rewriteSearchBody } from '../tenancy/index.ts';
 import type { OpContext } from './context.ts';
 import { cursorKey, issueCursor, openCursor, type OpenCursor } from './cursors.ts';
-import { streamHits } from './hit-stream.ts';
+import { streamHits, wholeAnswerLimit } from './hit-stream.ts';
 import { objectBody } from './json-body.ts';
 import { checkTopHitsDepth, emptySearch, foldQueryString, physicalPath, searchQuery, searchTargets } from './search-request.ts';
 import { explainRewrite, explainTargets, oneCluster } from './targets.ts';
-import { callUpstream, readUpstreamJson, relayedUpstreamError } from './upstream-call.ts';
+import { callUpstream, callUpstreamSized, readUpstreamJson, relayedUpstreamError } from './upstream-call.ts';
 
 /** `GET/POST /{i}/_search`, lists, patterns and `/_search`: wrapped, then streamed through the hit transform. */
 export async function search(ctx: OpContext): Promise<Reply> {
@@ -28,7 +28,7 @@ export async function search(ctx: OpContext): Promise<Reply> {
   explainTargets(ctx, targets);
   ctx.explain.rewrites.push('search_wrap');
   explainRewrite(ctx, body, rewritten);
-  const res = await callUpstream(ctx, cluster, {
+  const res = await callUpstreamSized(ctx, cluster, {
     method: 'POST',
     // A PIT names its indexes itself: like OpenSearch, the search goes to `/_search`.
     path: pit === undefined ? physicalPath(targets, '_search') : '/_search',
@@ -36,9 +36,10 @@ export async function search(ctx: OpContext): Promise<Reply> {
     filterPath: true,
     body: JSON.stringify(rewritten),
     idempotent: true,
-  });
+  }, wholeAnswerLimit(ctx));
   if (res.status !== 200) return jsonReply(res.status, relayedUpstreamError(ctx, res.status, await readUpstreamJson(ctx, res), targets));
   return streamHits(ctx, res, ctx.scope.hitContext(targets), {
+    aggregations: body.aggs !== undefined || body.aggregations !== undefined,
     onScrollId: scroll === undefined ? undefined : (id) => issueCursor(ctx, 'scroll', targets, id, scroll),
     onPitId: pit === undefined ? undefined : (id) => issueCursor(ctx, 'pit', targets, id, pitKeepAlive(body.pit), pit),
   });

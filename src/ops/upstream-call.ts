@@ -6,6 +6,7 @@ import type { Target } from '../tenancy/index.ts';
 import { logicalText, PHYSICAL_MARK } from '../tenancy/mapping/physical-names.ts';
 import type { UpstreamCluster, UpstreamRequest, UpstreamResponse } from '../upstream/cluster.ts';
 import type { BufferedAnswer } from '../upstream/buffered-answer.ts';
+import { isWhole, type SizedAnswer } from '../upstream/sized-answer.ts';
 import type { OpContext } from './context.ts';
 
 export interface CallOptions {
@@ -58,6 +59,19 @@ export async function callUpstream(ctx: OpContext, cluster: UpstreamCluster, opt
   }
 }
 
+/**
+ * {@link callUpstream} for an answer read whole when it declares at most `wholeUpTo` bytes and
+ * streamed otherwise (upstream/sized-answer.ts); time to the whole body or to the headers.
+ */
+export async function callUpstreamSized(ctx: OpContext, cluster: UpstreamCluster, opts: CallOptions & { body?: Buffer | string }, wholeUpTo: number): Promise<SizedAnswer> {
+  const started = performance.now();
+  try {
+    return await cluster.requestSized(upstreamRequest(ctx, opts), wholeUpTo);
+  } finally {
+    ctx.addUpstreamMs(performance.now() - started);
+  }
+}
+
 export interface JsonAnswer {
   status: number;
   body: Json | undefined;
@@ -88,7 +102,8 @@ function parseUpstreamJson(text: string): Json | undefined {
 }
 
 /** Reads a (small) upstream JSON body; a non-JSON answer is a 502, never passed through raw. */
-export async function readUpstreamJson(ctx: OpContext, res: UpstreamResponse): Promise<Json | undefined> {
+export async function readUpstreamJson(ctx: OpContext, res: UpstreamResponse | SizedAnswer): Promise<Json | undefined> {
+  if (isWhole(res)) return parseUpstreamJson(res.body.toString('utf8'));
   const started = performance.now();
   let text: string;
   try {

@@ -30,7 +30,7 @@ class Answer implements BufferedAnswer {
 }
 
 /** Raw header pairs (`[name, value, …]` as buffers) as a record with lower-case names; repeats become arrays. */
-function headerRecord(raw: Buffer[]): Record<string, string | string[] | undefined> {
+export function headerRecord(raw: Buffer[]): Record<string, string | string[] | undefined> {
   const out: Record<string, string | string[] | undefined> = {};
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i].toString('latin1').toLowerCase();

@@ -8,6 +8,7 @@ import type { ClusterConfig } from '../config/schema.ts';
 import { CircuitBreaker, type BreakerChange } from './breaker.ts';
 import { StreamingClient, type StreamedRequest } from './streaming-client.ts';
 import { BufferedAnswerHandler, type BufferedAnswer } from './buffered-answer.ts';
+import { SizedAnswerHandler, type SizedAnswer } from './sized-answer.ts';
 import type { IncomingMessage } from 'node:http';
 
 export interface UpstreamRequest {
@@ -133,6 +134,19 @@ export class UpstreamCluster {
     return this.withRetries(req, () => {
       this.counters.dispatched++;
       const handler = new BufferedAnswerHandler();
+      this.pool.dispatch({ method: req.method, path: req.path, headers: { ...req.headers, ...this.credentials }, body: req.body }, handler);
+      return handler.done;
+    });
+  }
+
+  /**
+   * Sends a request whose answer is read whole when it declares at most `wholeUpTo` bytes and
+   * streamed otherwise (sized-answer.ts); retries and breaker as for {@link request}.
+   */
+  requestSized(req: Omit<UpstreamRequest, 'signal'>, wholeUpTo: number): Promise<SizedAnswer> {
+    return this.withRetries(req, () => {
+      this.counters.dispatched++;
+      const handler = new SizedAnswerHandler(wholeUpTo);
       this.pool.dispatch({ method: req.method, path: req.path, headers: { ...req.headers, ...this.credentials }, body: req.body }, handler);
       return handler.done;
     });

@@ -45,6 +45,14 @@ describe('search answers: small ones rewritten whole and sent with their length,
   let hop: Awaited<ReturnType<typeof tamperingHop>>;
   let proxy: RunningProxy;
   const auth = { authorization: 'Bearer acme-token' };
+  const globex = { authorization: 'Bearer globex-token' };
+  /** globex's view of its `small` index, which shares acme's physical index. */
+  const globexIds = async (): Promise<string[]> => {
+    const res = await call<{ hits: { hits: { _id: string; _index: string; _source: { text: string } }[] } }>(url(), 'POST', '/small/_search', { query: { match_all: {} } }, { headers: globex });
+    assert.equal(res.status, 200, res.text);
+    assert.ok(!res.text.includes('secret'), 'nothing of acme');
+    return res.body.hits.hits.map((h) => `${h._index}/${h._id}`).sort();
+  };
   const url = (): string => proxy.urls[0];
 
   before(async () => {
@@ -54,13 +62,18 @@ describe('search answers: small ones rewritten whole and sent with their length,
       parseConfig({
         listeners: [{ host: '127.0.0.1', port: 0 }],
         clusters: { default: { url: hop.url } },
-        tenants: { acme: { placement: { kind: 'shared' }, principals: [{ token_sha256: hashToken('acme-token'), roles: ['read', 'write', 'manage'] }] } },
+        tenants: {
+          acme: { placement: { kind: 'shared' }, principals: [{ token_sha256: hashToken('acme-token'), roles: ['read', 'write', 'manage'] }] },
+          globex: { placement: { kind: 'shared' }, principals: [{ token_sha256: hashToken('globex-token'), roles: ['read', 'write', 'manage'] }] },
+        },
       }),
       { log: pino({ level: 'silent' }) },
     );
     for (const [id, size] of [['small-1', 100], ['small-2', 100]] as const) {
       assert.equal((await call(url(), 'PUT', `/small/_doc/${id}`, { text: 'secret '.repeat(size) }, { headers: auth })).status, 201);
     }
+    assert.equal((await call(url(), 'PUT', '/small/_doc/g-1', { text: 'public' }, { headers: globex })).status, 201);
+    assert.equal((await call(url(), 'POST', '/small/_refresh', undefined, { headers: globex })).status, 200);
     // Three documents whose answer is well past the buffered size: streamed.
     const big = Math.ceil(BUFFERED_ANSWER_MAX_BYTES / 3 / 7) + 1000;
     for (const id of ['big-1', 'big-2', 'big-3']) assert.equal((await call(url(), 'PUT', `/big/_doc/${id}`, { text: 'secret '.repeat(big) }, { headers: auth })).status, 201);
@@ -80,6 +93,7 @@ describe('search answers: small ones rewritten whole and sent with their length,
     assert.equal(res.headers['content-length'], String(Buffer.byteLength(text)));
     const hits = (JSON.parse(text) as { hits: { hits: { _id: string; _index: string }[] } }).hits.hits;
     assert.deepEqual(hits.map((h) => [h._index, h._id]).sort(), [['small', 'small-1'], ['small', 'small-2']]);
+    assert.deepEqual(await globexIds(), ['small/g-1'], 'the tenant sharing the index sees only its own');
   });
 
   it('a large answer is streamed (no content-length), the hits mapped', async () => {
@@ -98,6 +112,7 @@ describe('search answers: small ones rewritten whole and sent with their length,
       assert.equal(res.status, 502, res.text);
       assert.equal(res.body.osproxy?.code, 'foreign_hit');
       assert.ok(!res.text.includes('secret'), 'nothing of the hit');
+      assert.deepEqual(await globexIds(), ['small/g-1'], "acme's refused answers do not disturb globex's");
     } finally {
       hop.mode.tamper = false;
     }
