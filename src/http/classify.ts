@@ -13,22 +13,37 @@ export interface Classified {
   route: string;
 }
 
+type Param = 'index' | 'id' | 'metric';
+
 interface Rule {
   methods: readonly string[];
   pattern: string;
   segments: readonly string[];
+  /** Per segment: the parameter it captures, or undefined for a literal. */
+  params: readonly (Param | undefined)[];
   spec: EndpointSpec;
 }
+
+const PARAMS = new Map<string, Param>([['{index}', 'index'], ['{id}', 'id'], ['{metric}', 'metric']]);
 
 /** The routes of the endpoint table, in table order. */
 const rules: Rule[] = ENDPOINT_NAMES.flatMap((name) => {
   const spec = endpointSpec(name);
-  return spec.routes.map(([methods, pattern]) => ({ methods, pattern, segments: pattern.split('/').filter((s) => s !== ''), spec }));
+  return spec.routes.map(([methods, pattern]) => {
+    const segments = pattern.split('/').filter((s) => s !== '');
+    return { methods, pattern, segments, params: segments.map((s) => PARAMS.get(s)), spec };
+  });
 });
 
-/** The same routes by method (still in table order), so a request scans only its method's. */
-const rulesByMethod = new Map<string, Rule[]>();
-for (const rule of rules) for (const m of rule.methods) rulesByMethod.set(m, [...(rulesByMethod.get(m) ?? []), rule]);
+/** The same routes by method and segment count (still in table order): a request scans only those of its shape. */
+const rulesByShape = new Map<string, Rule[][]>();
+for (const rule of rules) {
+  for (const m of rule.methods) {
+    const byLength = rulesByShape.get(m) ?? [];
+    (byLength[rule.segments.length] ??= []).push(rule);
+    rulesByShape.set(m, byLength);
+  }
+}
 
 function decode(seg: string): string | undefined {
   try {
@@ -38,21 +53,26 @@ function decode(seg: string): string | undefined {
   }
 }
 
-const PARAMS: Record<string, 'index' | 'id' | 'metric'> = { '{index}': 'index', '{id}': 'id', '{metric}': 'metric' };
-
-/** Matches the path's raw segments (`decoded` alongside) against a rule. */
-function matchRule(rule: Rule, segs: string[], decoded: string[]): { index?: string; id?: string; metric?: string } | undefined {
-  if (rule.segments.length !== segs.length) return undefined;
-  const out: { index?: string; id?: string; metric?: string } = {};
+/** Whether the path's raw segments (`decoded` alongside, same length as the rule's) fit a rule. */
+function fits(rule: Rule, segs: readonly string[], decoded: readonly string[]): boolean {
   for (let i = 0; i < segs.length; i++) {
-    const p = rule.segments[i];
-    const param = PARAMS[p];
-    if (param !== undefined) {
-      const value = decoded[i];
-      if (value === '') return undefined;
-      if (param === 'index' && value.startsWith('_') && value !== '_all') return undefined;
-      out[param] = value;
-    } else if (p !== segs[i]) return undefined;
+    const param = rule.params[i];
+    if (param === undefined) {
+      if (rule.segments[i] !== segs[i]) return false;
+      continue;
+    }
+    const value = decoded[i];
+    if (value === '') return false;
+    if (param === 'index' && value.startsWith('_') && value !== '_all') return false;
+  }
+  return true;
+}
+
+function classified(rule: Rule, decoded: readonly string[]): Classified {
+  const out: Classified = { spec: rule.spec, route: rule.pattern };
+  for (let i = 0; i < decoded.length; i++) {
+    const param = rule.params[i];
+    if (param !== undefined) out[param] = decoded[i];
   }
   return out;
 }
@@ -79,10 +99,7 @@ export function classify(method: string, pathname: string): Classified {
     if (d === undefined) throw illegalArgument('invalid_path', 'the request path is not valid percent-encoded UTF-8');
     decoded.push(d);
   }
-  for (const rule of rulesByMethod.get(method) ?? []) {
-    const m = matchRule(rule, segs, decoded);
-    if (m !== undefined) return { spec: rule.spec, route: rule.pattern, ...m };
-  }
+  for (const rule of rulesByShape.get(method)?.[segs.length] ?? []) if (fits(rule, segs, decoded)) return classified(rule, decoded);
   throw unsupportedEndpoint(method, pathname);
 }
 
