@@ -30,6 +30,8 @@ export interface BenchOptions {
   /** Proxy worker counts, ascending; the first is the one profiled. */
   workers: number[];
   soakRequests: number;
+  /** Quiet seconds before an idle or after-soak RSS reading (what stays resident, not what a burst left in flight). */
+  settleSeconds: number;
   bulkBatch: number;
   thresholdsFile?: string;
   cpuProfile: boolean;
@@ -57,6 +59,7 @@ export interface RawBenchOptions {
   out?: string;
   workers?: string;
   soak: string;
+  settle: string;
   bulkSize: string;
   thresholds?: string;
   cpuProfile?: boolean;
@@ -159,6 +162,7 @@ export function checkBenchOptions(raw: RawBenchOptions, now = new Date()): Bench
     out: raw.out ?? join('bench-results', `${workload}-${stamp}`),
     workers,
     soakRequests: Math.round(nonNegative('soak', raw.soak)),
+    settleSeconds: nonNegative('settle', raw.settle),
     bulkBatch: positiveInt('bulk-size', raw.bulkSize),
     thresholdsFile: raw.thresholds,
     cpuProfile: raw.cpuProfile === true,

@@ -52,6 +52,7 @@ export function benchCommand(): Command {
     .option('--out <dir>', 'output directory (default bench-results/<workload>-<time>)')
     .option('--workers <list>', 'proxy worker counts to measure, e.g. 1,2 (default 1 and the core count)')
     .option('--soak <n>', 'requests through the proxy before the after-soak RSS', '1000')
+    .option('--settle <s>', 'quiet seconds before each idle and after-soak RSS reading', '15')
     .option('--bulk-size <n>', 'documents per _bulk request', '100')
     .option('--thresholds <file>', 'YAML/JSON judge thresholds (defaults in src/bench/judge.ts)')
     .option('--cpu-profile', 'CPU-profile the single-worker proxy and rank its hottest functions')

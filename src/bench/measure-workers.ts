@@ -18,7 +18,8 @@ import type { BenchProgress } from './progress.ts';
 import type { SamplesCsv } from './samples-csv.ts';
 import type { Workload } from './workloads.ts';
 
-const SETTLE_MS = 1_000;
+/** Before a reading right after load (the working set): what a short pause leaves. */
+const BRIEF_SETTLE_MS = 1_000;
 
 /** A hop the bench talks to besides osproxy: its pool, and its process when the bench started it. */
 export interface HopPool {
@@ -43,15 +44,20 @@ function mib(kib: number | undefined): number | null {
   return kib === undefined ? null : kib / 1024;
 }
 
-/** RSS of the proxy and its workers after a short settle; null for a proxy we did not start. */
-export async function settledRssMib(proxy: BenchProxy): Promise<number | null> {
-  return proxy.process === undefined ? null : settledTreeRssMib(proxy.process.pid);
+/** RSS of the proxy and its workers after `settleMs` without a request; null for a proxy we did not start. */
+export async function settledRssMib(proxy: BenchProxy, settleMs: number): Promise<number | null> {
+  return proxy.process === undefined ? null : settledTreeRssMib(proxy.process.pid, settleMs);
 }
 
 /** RSS of a process and its descendants after the same settle (the floor's, beside the proxy's). */
-export async function settledTreeRssMib(pid: number): Promise<number | null> {
-  await sleep(SETTLE_MS);
+export async function settledTreeRssMib(pid: number, settleMs: number): Promise<number | null> {
+  await sleep(settleMs);
   return mib(processTreeRssKib(pid));
+}
+
+/** The bench's settle before an idle or after-soak reading, in ms. */
+export function settleMs(opts: BenchOptions): number {
+  return opts.settleSeconds * 1000;
 }
 
 function shapeAt(opts: BenchOptions, concurrency: number): LoadShape {
@@ -120,9 +126,11 @@ export async function measureWorkers(ctx: WorkersContext, proxy: BenchProxy, pro
   const target: SideTarget = { side: 'proxy', pool: proxyPool, headers: auth, build: ctx.workload.proxy, hopPid: proxy.process?.pid };
   const levels: LevelResult[] = [];
   for (const c of ctx.opts.concurrencies) levels.push(await measureLevel(ctx, target, proxy, workers, c));
-  const beforeSoakRssMib = await settledRssMib(proxy);
+  const beforeSoakRssMib = await settledRssMib(proxy, BRIEF_SETTLE_MS);
   await soak(ctx, target);
-  const afterSoakRssMib = await settledRssMib(proxy);
+  const justAfterSoakRssMib = await settledRssMib(proxy, BRIEF_SETTLE_MS);
+  const afterSoakRssMib = await settledRssMib(proxy, Math.max(0, settleMs(ctx.opts) - BRIEF_SETTLE_MS));
   const growthMib = idleRssMib === null || afterSoakRssMib === null ? null : afterSoakRssMib - idleRssMib;
-  return { levels, footprint: { workers, idleRssMib, beforeSoakRssMib, soakRequests: ctx.opts.soakRequests, afterSoakRssMib, growthMib } };
+  const footprint = { workers, settleSeconds: ctx.opts.settleSeconds, idleRssMib, beforeSoakRssMib, soakRequests: ctx.opts.soakRequests, justAfterSoakRssMib, afterSoakRssMib, growthMib };
+  return { levels, footprint };
 }

@@ -118,12 +118,17 @@ export interface SweepSummary {
 
 export interface Footprint {
   workers: number;
+  /** Quiet seconds before the idle and after-soak readings. */
+  settleSeconds: number;
   idleRssMib: number | null;
   /** After the timed runs, just before the soak: the working set under load. */
   beforeSoakRssMib: number | null;
   soakRequests: number;
+  /** One second after the soak: what the burst still holds (young generation, garbage). */
+  justAfterSoakRssMib: number | null;
+  /** After the settle: what the soak left resident. */
   afterSoakRssMib: number | null;
-  /** After the soak minus idle: what the judge reads. */
+  /** After the soak (settled) minus idle: what the judge reads. */
   growthMib: number | null;
 }
 

@@ -235,9 +235,15 @@ function sweepSection(profile: Profile): string[] {
 
 function footprintSection(profile: Profile): string[] {
   if (profile.footprint.length === 0) return [];
-  const rows = profile.footprint.map((f) => [String(f.workers), formatMib(f.idleRssMib), formatMib(f.beforeSoakRssMib), formatCount(f.soakRequests), formatMib(f.afterSoakRssMib), formatMib(f.growthMib)]);
-  const note = 'Resident memory of the proxy (all processes): idle after start-up, after the timed runs, after the soak; growth = after soak − idle.';
-  return ['## Footprint', '', note, '', ...table(['workers', 'idle RSS', 'RSS before soak', 'soak requests', 'RSS after soak', 'growth'], rows, ['r']), ...floorFootprintLines(profile)];
+  const rows = profile.footprint.map((f) => [
+    String(f.workers), formatMib(f.idleRssMib), formatMib(f.beforeSoakRssMib), formatCount(f.soakRequests), formatMib(f.justAfterSoakRssMib), formatMib(f.afterSoakRssMib), formatMib(f.growthMib),
+  ]);
+  const settle = profile.footprint[0].settleSeconds;
+  const note =
+    `Resident memory of the proxy (all processes): idle after start-up, 1 s after the timed runs, 1 s after the soak, and after the soak once ${settle} s ` +
+    `without a request have passed (idle readings wait as long); growth = after soak − idle, both settled.`;
+  const head = ['workers', 'idle RSS', 'RSS before soak', 'soak requests', 'RSS 1 s after soak', `RSS ${settle} s after soak`, 'growth'];
+  return ['## Footprint', '', note, '', ...table(head, rows, ['r']), ...floorFootprintLines(profile)];
 }
 
 /** The floor forwarder's RSS, measured alike: what Node and undici alone take for the hop. */

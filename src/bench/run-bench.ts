@@ -17,7 +17,7 @@ import { Corpus, corpusSize } from './corpus.ts';
 import { findCpuProfile, hotFunctions, readCpuProfile } from './cpu-profile.ts';
 import { startFloorProcess } from './floor-process.ts';
 import { judge, loadThresholds } from './judge.ts';
-import { measureWorkers, settledRssMib, settledTreeRssMib, type HopPool, type WorkersContext } from './measure-workers.ts';
+import { measureWorkers, settledRssMib, settledTreeRssMib, settleMs, type HopPool, type WorkersContext } from './measure-workers.ts';
 import { startNginxPeer } from './nginx-peer.ts';
 import { writeOutputs } from './outputs.ts';
 import { spawnEngine } from './processes.ts';
@@ -77,7 +77,7 @@ async function measureAll(opts: BenchOptions, ctx: WorkersContext, upstream: str
   for (const [k, workers] of opts.workers.entries()) {
     ctx.progress.note(`starting the proxy (${workers} worker${workers === 1 ? '' : 's'})`);
     const proxy = await startProxyFor(opts, upstream, workers, opts.cpuProfile && k === 0, teardown);
-    const idle = await settledRssMib(proxy);
+    const idle = await settledRssMib(proxy, settleMs(opts));
     const proxyPool = pool(proxy.url, Math.max(...opts.concurrencies), teardown);
     if (k === 0) {
       ctx.progress.note(`loading ${corpus.docs} documents of ${corpus.docSize} B through the proxy`);
@@ -107,7 +107,7 @@ export async function runBench(opts: BenchOptions, teardown: Teardown): Promise<
   const upstream = await startUpstream(opts, teardown);
   const peer = opts.peer === undefined ? undefined : await startNginxPeer(upstream.url, teardown);
   const floor = await startFloorProcess(upstream.url, teardown);
-  const floorIdleRssMib = await settledTreeRssMib(floor.pid);
+  const floorIdleRssMib = await settledTreeRssMib(floor.pid, settleMs(opts));
   const maxConnections = Math.max(...opts.concurrencies);
   const hop = (url: string, pid: number): HopPool => ({ pool: pool(url, maxConnections, teardown), pid });
   const peerPool = peer !== undefined && 'url' in peer ? hop(peer.url, peer.pid) : undefined;
@@ -127,7 +127,8 @@ export async function runBench(opts: BenchOptions, teardown: Teardown): Promise<
     signal: teardown.signal,
   };
   const measured = await measureAll(opts, ctx, upstream.url, corpus, teardown);
-  const floorAfterRssMib = await settledTreeRssMib(floor.pid);
+  // The floor has been quiet since its last round, through the proxy's soak and settle.
+  const floorAfterRssMib = await settledTreeRssMib(floor.pid, 0);
   await samples.close();
   progress.stop();
   const profile: Profile = {

@@ -1,4 +1,4 @@
-import { setFlagsFromString } from 'node:v8';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 type GcFunction = (opts?: { type?: 'minor' | 'major'; execution?: 'sync' | 'async' }) => void;
@@ -40,4 +40,30 @@ export function noteStreamedBytes(n: number): void {
 export function collectNow(): void {
   // Without arguments: measured, `{ type: 'major' }` does not collect the old generation here.
   gc?.();
+}
+
+/** A scavenge now (core/idle-trim.ts: as an idle time begins). */
+export function scavengeNow(): void {
+  gc?.({ type: 'minor' });
+}
+
+/** Young generation (both semi-spaces) at or under this counts as given back. */
+const YOUNG_BACK_BYTES = 8 * 1024 * 1024;
+
+function youngBytes(): number {
+  return getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
+}
+
+/**
+ * The young generation back after a burst (core/idle-trim.ts): a scavenge at a time V8 measures
+ * a low allocation rate shrinks the semi-spaces, and the full collection after it frees the old
+ * generation's garbage and returns the pages. Whether the young generation is small again: V8
+ * measures the rate since its previous collection, so one that ran during the idle time (a
+ * store poll) can make this scavenge see the burst and keep the size; the caller tries later.
+ */
+export function trimNow(): boolean {
+  if (gc === undefined) return true;
+  gc({ type: 'minor' });
+  gc();
+  return youngBytes() <= YOUNG_BACK_BYTES;
 }

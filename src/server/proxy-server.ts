@@ -14,6 +14,8 @@ import { UpstreamCluster } from '../upstream/cluster.ts';
 import type { BreakerChange } from '../upstream/breaker.ts';
 import type { ListenerConfig, OsproxyConfig } from '../config/schema.ts';
 import { handleRequest } from './handle-request.ts';
+import { IdleTrim } from '../core/idle-trim.ts';
+import { collectNow, scavengeNow, trimNow } from '../core/gc.ts';
 import { isLoopbackAddress } from './loopback.ts';
 import { InflightBudget } from '../http/body.ts';
 import { onClientError } from './send-reply.ts';
@@ -188,7 +190,11 @@ export async function startProxy(config: OsproxyConfig, opts: { log?: Logger } =
   const migrations = startMigrationRunner(services);
   const stopExpiryWatch = watchDirectiveExpiry(services);
   let draining = false;
+  let started = 0;
+  const trim = new IdleTrim({ started: () => started, inflight: () => services.metrics.inflight.value, scavenge: scavengeNow, trim: trimNow, compact: collectNow });
+  trim.start();
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    started++;
     handleRequest(services, req, res, () => !draining).catch((e: unknown) => {
       log.error({ err: e }, 'unhandled request failure');
       res.destroy();
@@ -211,6 +217,7 @@ export async function startProxy(config: OsproxyConfig, opts: { log?: Logger } =
     await Promise.all([...services.clusters.values()].map((c) => c.close()));
     await services.tracer?.shutdown();
     stopExpiryWatch();
+    trim.stop();
     throw e;
   }
   let closing: Promise<void> | undefined;
@@ -225,6 +232,7 @@ export async function startProxy(config: OsproxyConfig, opts: { log?: Logger } =
     clearTimeout(timer);
     clearInterval(sweeper);
     stopExpiryWatch();
+    trim.stop();
     await migrations.stop();
     // Every request has finished (and been recorded): the tracer's last export goes now, bounded.
     await Promise.all([services.control.stop(), services.tracer?.shutdown()]);

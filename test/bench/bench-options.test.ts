@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BenchOptionError, checkBenchOptions, defaultProfileConcurrency, type RawBenchOptions } from '../../src/bench/bench-options.ts';
 
-const BASE: RawBenchOptions = { workload: 'search', docSize: '1024', warmup: '1', soak: '100', bulkSize: '100', progress: false };
+const BASE: RawBenchOptions = { workload: 'search', docSize: '1024', warmup: '1', soak: '100', settle: '15', bulkSize: '100', progress: false };
 
 test('a sweep is sorted and deduplicated, and the judged level is the one nearest 16', () => {
   const o = checkBenchOptions({ ...BASE, sweep: '64,8,1,32,8' });
@@ -52,4 +52,11 @@ test('bad options are refused with the option named', () => {
   for (const [raw, message] of cases) {
     assert.throws(() => checkBenchOptions({ ...BASE, ...raw }), (e: Error) => e instanceof BenchOptionError && message.test(e.message), JSON.stringify(raw));
   }
+});
+
+test('the settle before RSS readings is a number of seconds, 0 allowed, never negative', () => {
+  assert.equal(checkBenchOptions({ ...BASE, settle: '0' }).settleSeconds, 0);
+  assert.equal(checkBenchOptions({ ...BASE, settle: '2.5' }).settleSeconds, 2.5);
+  assert.throws(() => checkBenchOptions({ ...BASE, settle: '-1' }), BenchOptionError);
+  assert.throws(() => checkBenchOptions({ ...BASE, settle: 'soon' }), BenchOptionError);
 });

@@ -21,7 +21,7 @@ const ROUNDS = 3;
 test('a short real run measures every side in rounds, with CPU per request, and writes every output', { timeout: 150_000 }, async (t) => {
   const out = mkdtempSync(join(tmpdir(), 'osproxy-bench-run-'));
   t.after(() => rmSync(out, { recursive: true, force: true }));
-  const args = ['--engine', '--workload', 'mixed', '--sweep', '2,4', '--requests', String(REQUESTS), '--rounds', String(ROUNDS), '--warmup', '0.2', '--soak', '100', '--workers', '1', '--peer', 'nginx', '--no-progress', '--out', out];
+  const args = ['--engine', '--workload', 'mixed', '--sweep', '2,4', '--requests', String(REQUESTS), '--rounds', String(ROUNDS), '--warmup', '0.2', '--soak', '100', '--settle', '1', '--workers', '1', '--peer', 'nginx', '--no-progress', '--out', out];
   const run = await runBench(args);
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, /added latency/);

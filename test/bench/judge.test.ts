@@ -87,7 +87,7 @@ test('tail amplification is read from the single-worker sweep, and is unmeasured
 
 test('footprint findings: idle RSS and growth against their limits', () => {
   const profile = benchProfile({ concurrencies: [16] });
-  profile.footprint = [{ workers: 1, idleRssMib: 61, beforeSoakRssMib: 68, soakRequests: 100, afterSoakRssMib: 70, growthMib: 9 }];
+  profile.footprint = [{ workers: 1, settleSeconds: 15, idleRssMib: 61, beforeSoakRssMib: 68, soakRequests: 100, justAfterSoakRssMib: 80, afterSoakRssMib: 70, growthMib: 9 }];
   const f = byId(profile);
   assert.equal(f.get('idle_rss')?.pass, false);
   assert.equal(f.get('soak_growth')?.pass, true);

@@ -108,7 +108,8 @@ test('sweeps, footprint, CPU profile and chart links', () => {
   const md = renderReport(benchProfile({ cpuProfile: true }), benchVerdict(), CHARTS);
   assert.ok(md.includes('## Concurrency sweeps'));
   assert.match(md, /\| 1 \| 1, 4, 16, 64 \| \d+\.\d\d× \| \d+\.\d\d× \| \d+\.\d\d× \| \d+\.\d\d× \|/);
-  assert.ok(md.includes('| 1 | 78.0 MiB | 81.0 MiB | 50,000 | 82.0 MiB | 4.0 MiB |'));
+  assert.ok(md.includes('| RSS 1 s after soak | RSS 15 s after soak | growth |'), 'the settle is named in the footprint table');
+  assert.ok(md.includes('| 1 | 78.0 MiB | 81.0 MiB | 50,000 | 90.0 MiB | 82.0 MiB | 4.0 MiB |'));
   assert.ok(md.includes('| 1 | `parseSearchBody` | src/proxy/search.ts:42 | 812.25 | 8.2% |'));
   assert.ok(md.includes('| 2 | `(anonymous)` | node:internal/streams\\|readable:123 | 401.00 | 4.1% |'), 'pipes escaped');
   for (const png of ['latency.png', 'sweep.png', 'throughput.png']) assert.ok(md.includes(`](${png})`), png);

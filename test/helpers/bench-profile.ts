@@ -94,7 +94,7 @@ export function benchProfile(opts: BenchProfileOptions = {}): Profile {
     levels,
     profileLevel: opts.profileLevel ?? { workers: workers[0], concurrency: concurrencies[Math.floor((concurrencies.length - 1) / 2)] },
     sweeps: sweepSummaries(levels),
-    footprint: workers.map((w) => ({ workers: w, idleRssMib: 48 + 30 * w, beforeSoakRssMib: 51 + 30 * w, soakRequests: 50_000, afterSoakRssMib: 52 + 30 * w, growthMib: 4 })),
+    footprint: workers.map((w) => ({ workers: w, settleSeconds: 15, idleRssMib: 48 + 30 * w, beforeSoakRssMib: 51 + 30 * w, soakRequests: 50_000, justAfterSoakRssMib: 60 + 30 * w, afterSoakRssMib: 52 + 30 * w, growthMib: 4 })),
   };
   if (opts.cpuProfile) {
     profile.cpuProfile = {
