@@ -27,6 +27,20 @@ export interface BenchProxyOptions {
   cpuProfileDir?: string;
   /** The bundled CLI to run the proxy from (plain node, as deployed); undefined = sources under tsx. */
   entry?: string;
+  /**
+   * The tenant's and the operator's tokens. Proxies sharing an upstream must share them: the first
+   * to start seeds the fleet store with its config's principals, later ones read them from it.
+   */
+  tokens: BenchTokens;
+}
+
+export interface BenchTokens {
+  token: string;
+  operatorToken: string;
+}
+
+export function randomBenchTokens(): BenchTokens {
+  return { token: randomBytes(24).toString('base64url'), operatorToken: randomBytes(24).toString('base64url') };
 }
 
 function proxyConfig(upstream: string, token: string, operatorToken: string): Record<string, unknown> {
@@ -47,8 +61,7 @@ function proxyConfig(upstream: string, token: string, operatorToken: string): Re
 
 /** Starts `osproxy serve` with the bench config; the process and its temp dir join `teardown`. */
 export async function startBenchProxy(opts: BenchProxyOptions, teardown: Teardown): Promise<BenchProxy> {
-  const token = randomBytes(24).toString('base64url');
-  const operatorToken = randomBytes(24).toString('base64url');
+  const { token, operatorToken } = opts.tokens;
   const dir = mkdtempSync(join(tmpdir(), 'osproxy-bench-'));
   teardown.add(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'osproxy.yaml');

@@ -11,13 +11,14 @@ import { Pool } from 'undici';
 import { BENCH_BUILD_DIR, bundleCli } from '../build/bundle.ts';
 import { sweepSummaries } from './analysis.ts';
 import type { BenchOptions } from './bench-options.ts';
-import { startBenchProxy, type BenchProxy } from './bench-proxy.ts';
+import { randomBenchTokens, startBenchProxy, type BenchProxy, type BenchTokens } from './bench-proxy.ts';
 import { checkParity, loadCorpus } from './bench-setup.ts';
 import { Corpus, corpusSize } from './corpus.ts';
 import { findCpuProfile, hotFunctions, readCpuProfile } from './cpu-profile.ts';
 import { startFloorProcess } from './floor-process.ts';
 import { judge, loadThresholds } from './judge.ts';
-import { measureWorkers, settledRssMib, settledTreeRssMib, settleMs, type HopPool, type WorkersContext } from './measure-workers.ts';
+import { idleFootprint, type IdleFootprint } from './idle-footprint.ts';
+import { measureWorkers, settledTreeRssMib, type HopPool, type WorkersContext } from './measure-workers.ts';
 import { startNginxPeer } from './nginx-peer.ts';
 import { writeOutputs } from './outputs.ts';
 import { spawnEngine } from './processes.ts';
@@ -60,11 +61,11 @@ function plannedRuns(opts: BenchOptions, sides: number): number {
   return opts.workers.length * (opts.concurrencies.length * sides * perSide + (opts.soakRequests > 0 ? 1 : 0));
 }
 
-async function startProxyFor(opts: BenchOptions, upstream: string, workers: number, profiled: boolean, teardown: Teardown): Promise<BenchProxy> {
+async function startProxyFor(opts: BenchOptions, upstream: string, workers: number, profiled: boolean, tokens: BenchTokens, teardown: Teardown): Promise<BenchProxy> {
   if (opts.proxy !== undefined) return { url: opts.proxy.url, token: opts.proxy.token, operatorToken: opts.proxy.operatorToken };
   // The proxy runs as deployed: bundled JavaScript under plain node, built from the current sources.
   const entry = await bundleCli(BENCH_BUILD_DIR);
-  return startBenchProxy({ upstream, workers, entry, cpuProfileDir: profiled ? join(opts.out, 'cpu') : undefined }, teardown);
+  return startBenchProxy({ upstream, workers, entry, tokens, cpuProfileDir: profiled ? join(opts.out, 'cpu') : undefined }, teardown);
 }
 
 interface Measured {
@@ -72,12 +73,11 @@ interface Measured {
   footprint: Footprint[];
 }
 
-async function measureAll(opts: BenchOptions, ctx: WorkersContext, upstream: string, corpus: Corpus, teardown: Teardown): Promise<Measured> {
+async function measureAll(opts: BenchOptions, ctx: WorkersContext, upstream: string, corpus: Corpus, idle: IdleFootprint & { tokens: BenchTokens }, teardown: Teardown): Promise<Measured> {
   const measured: Measured = { levels: [], footprint: [] };
   for (const [k, workers] of opts.workers.entries()) {
     ctx.progress.note(`starting the proxy (${workers} worker${workers === 1 ? '' : 's'})`);
-    const proxy = await startProxyFor(opts, upstream, workers, opts.cpuProfile && k === 0, teardown);
-    const idle = await settledRssMib(proxy, settleMs(opts));
+    const proxy = await startProxyFor(opts, upstream, workers, opts.cpuProfile && k === 0, idle.tokens, teardown);
     const proxyPool = pool(proxy.url, Math.max(...opts.concurrencies), teardown);
     if (k === 0) {
       ctx.progress.note(`loading ${corpus.docs} documents of ${corpus.docSize} B through the proxy`);
@@ -85,7 +85,7 @@ async function measureAll(opts: BenchOptions, ctx: WorkersContext, upstream: str
       await loadCorpus(proxyPool, auth, corpus);
       await checkParity(ctx.direct, proxyPool, auth, corpus);
     }
-    const result = await measureWorkers(ctx, proxy, proxyPool, workers, idle);
+    const result = await measureWorkers(ctx, proxy, proxyPool, workers, idle.proxyMib.get(workers) ?? null);
     measured.levels.push(...result.levels);
     measured.footprint.push(result.footprint);
     await proxyPool.close();
@@ -106,8 +106,10 @@ export async function runBench(opts: BenchOptions, teardown: Teardown): Promise<
   mkdirSync(opts.out, { recursive: true });
   const upstream = await startUpstream(opts, teardown);
   const peer = opts.peer === undefined ? undefined : await startNginxPeer(upstream.url, teardown);
+  const tokens = randomBenchTokens();
+  const idle = { ...(await idleFootprint(opts, upstream.url, tokens, teardown)), tokens };
+  const floorIdleRssMib = idle.floorMib;
   const floor = await startFloorProcess(upstream.url, teardown);
-  const floorIdleRssMib = await settledTreeRssMib(floor.pid, settleMs(opts));
   const maxConnections = Math.max(...opts.concurrencies);
   const hop = (url: string, pid: number): HopPool => ({ pool: pool(url, maxConnections, teardown), pid });
   const peerPool = peer !== undefined && 'url' in peer ? hop(peer.url, peer.pid) : undefined;
@@ -126,7 +128,7 @@ export async function runBench(opts: BenchOptions, teardown: Teardown): Promise<
     samples,
     signal: teardown.signal,
   };
-  const measured = await measureAll(opts, ctx, upstream.url, corpus, teardown);
+  const measured = await measureAll(opts, ctx, upstream.url, corpus, idle, teardown);
   // The floor has been quiet since its last round, through the proxy's soak and settle.
   const floorAfterRssMib = await settledTreeRssMib(floor.pid, 0);
   await samples.close();
