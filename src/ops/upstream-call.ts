@@ -5,7 +5,6 @@ import { badGateway } from '../http/errors.ts';
 import type { Target } from '../tenancy/index.ts';
 import { logicalText, PHYSICAL_MARK } from '../tenancy/mapping/physical-names.ts';
 import type { UpstreamCluster, UpstreamRequest, UpstreamResponse } from '../upstream/cluster.ts';
-import type { BufferedAnswer } from '../upstream/buffered-answer.ts';
 import { isWhole, type SizedAnswer } from '../upstream/sized-answer.ts';
 import type { OpContext } from './context.ts';
 
@@ -49,27 +48,27 @@ function upstreamRequest(ctx: OpContext, opts: CallOptions): UpstreamRequest {
   };
 }
 
-/** Sends one upstream request and charges its time to the request's upstream share. */
-export async function callUpstream(ctx: OpContext, cluster: UpstreamCluster, opts: CallOptions): Promise<UpstreamResponse> {
+/** `send`, its time charged to the request's upstream share. */
+async function timed<T>(ctx: OpContext, send: () => Promise<T>): Promise<T> {
   const started = performance.now();
   try {
-    return await cluster.request(upstreamRequest(ctx, opts));
+    return await send();
   } finally {
     ctx.addUpstreamMs(performance.now() - started);
   }
+}
+
+/** Sends one upstream request and charges its time to the request's upstream share. */
+export function callUpstream(ctx: OpContext, cluster: UpstreamCluster, opts: CallOptions): Promise<UpstreamResponse> {
+  return timed(ctx, () => cluster.request(upstreamRequest(ctx, opts)));
 }
 
 /**
  * {@link callUpstream} for an answer read whole when it declares at most `wholeUpTo` bytes and
  * streamed otherwise (upstream/sized-answer.ts); time to the whole body or to the headers.
  */
-export async function callUpstreamSized(ctx: OpContext, cluster: UpstreamCluster, opts: CallOptions & { body?: Buffer | string }, wholeUpTo: number): Promise<SizedAnswer> {
-  const started = performance.now();
-  try {
-    return await cluster.requestSized(upstreamRequest(ctx, opts), wholeUpTo);
-  } finally {
-    ctx.addUpstreamMs(performance.now() - started);
-  }
+export function callUpstreamSized(ctx: OpContext, cluster: UpstreamCluster, opts: CallOptions & { body?: Buffer | string }, wholeUpTo: number): Promise<SizedAnswer> {
+  return timed(ctx, () => cluster.requestSized(upstreamRequest(ctx, opts), wholeUpTo));
 }
 
 export interface JsonAnswer {
@@ -82,13 +81,7 @@ export interface JsonAnswer {
  * in one buffer (upstream/buffered-answer.ts), with no body stream per request.
  */
 export async function callUpstreamJson(ctx: OpContext, cluster: UpstreamCluster, opts: CallOptions & { body?: Buffer | string }): Promise<JsonAnswer> {
-  const started = performance.now();
-  let answer: BufferedAnswer;
-  try {
-    answer = await cluster.requestBuffered(upstreamRequest(ctx, opts));
-  } finally {
-    ctx.addUpstreamMs(performance.now() - started);
-  }
+  const answer = await timed(ctx, () => cluster.requestBuffered(upstreamRequest(ctx, opts)));
   return { status: answer.status, body: parseUpstreamJson(answer.body.toString('utf8')) };
 }
 

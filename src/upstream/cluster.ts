@@ -131,12 +131,7 @@ export class UpstreamCluster {
    * transport failure while the body arrives counts like one before the headers.
    */
   requestBuffered(req: Omit<UpstreamRequest, 'signal'>): Promise<BufferedAnswer> {
-    return this.withRetries(req, () => {
-      this.counters.dispatched++;
-      const handler = new BufferedAnswerHandler();
-      this.pool.dispatch({ method: req.method, path: req.path, headers: { ...req.headers, ...this.credentials }, body: req.body }, handler);
-      return handler.done;
-    });
+    return this.withRetries(req, () => this.dispatchTo(req, new BufferedAnswerHandler()));
   }
 
   /**
@@ -144,12 +139,14 @@ export class UpstreamCluster {
    * streamed otherwise (sized-answer.ts); retries and breaker as for {@link request}.
    */
   requestSized(req: Omit<UpstreamRequest, 'signal'>, wholeUpTo: number): Promise<SizedAnswer> {
-    return this.withRetries(req, () => {
-      this.counters.dispatched++;
-      const handler = new SizedAnswerHandler(wholeUpTo);
-      this.pool.dispatch({ method: req.method, path: req.path, headers: { ...req.headers, ...this.credentials }, body: req.body }, handler);
-      return handler.done;
-    });
+    return this.withRetries(req, () => this.dispatchTo(req, new SizedAnswerHandler(wholeUpTo)));
+  }
+
+  /** One attempt through a dispatch handler of ours (no body stream): its `done` settles the attempt. */
+  private dispatchTo<T>(req: Omit<UpstreamRequest, 'signal'>, handler: Dispatcher.DispatchHandler & { done: Promise<T> }): Promise<T> {
+    this.counters.dispatched++;
+    this.pool.dispatch({ method: req.method, path: req.path, headers: { ...req.headers, ...this.credentials }, body: req.body }, handler);
+    return handler.done;
   }
 
   private async withRetries<T>(req: UpstreamRequest, send: () => Promise<T>): Promise<T> {

@@ -39,11 +39,6 @@ function declaredLength(raw: Buffer[]): number | undefined {
   return undefined;
 }
 
-function headerText(raw: Buffer[], name: string): string | undefined {
-  for (let i = 0; i + 1 < raw.length; i += 2) if (raw[i].toString('latin1').toLowerCase() === name) return raw[i + 1].toString('latin1');
-  return undefined;
-}
-
 /** Collects an answer that declares at most `wholeUpTo` bytes; streams any other. `done` settles once. */
 export class SizedAnswerHandler implements Dispatcher.DispatchHandler {
   readonly done: Promise<SizedAnswer>;
@@ -67,8 +62,10 @@ export class SizedAnswerHandler implements Dispatcher.DispatchHandler {
   onHeaders(status: number, rawHeaders: Buffer[], resume: () => void): boolean {
     const length = status < 200 ? 0 : declaredLength(rawHeaders);
     if (length !== undefined && length <= this.wholeUpTo) return this.whole.onHeaders(status, rawHeaders);
-    this.stream = new UndiciBody({ resume, abort: this.abort, contentType: headerText(rawHeaders, 'content-type'), contentLength: length ?? null });
-    this.resolve({ status, headers: headerRecord(rawHeaders), body: this.stream });
+    const headers = headerRecord(rawHeaders);
+    const contentType = headers['content-type'];
+    this.stream = new UndiciBody({ resume, abort: this.abort, contentType: typeof contentType === 'string' ? contentType : undefined, contentLength: length ?? null });
+    this.resolve({ status, headers, body: this.stream });
     return true;
   }
 

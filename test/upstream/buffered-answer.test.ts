@@ -6,9 +6,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { parseConfig } from '../../src/config/load.ts';
-import { UpstreamCluster } from '../../src/upstream/cluster.ts';
+import type { UpstreamCluster } from '../../src/upstream/cluster.ts';
+import { loopbackCluster } from './loopback-cluster.ts';
 import { OsproxyError } from '../../src/http/errors.ts';
 
 describe('buffered upstream answers', () => {
@@ -44,10 +43,7 @@ describe('buffered upstream answers', () => {
       }
       res.writeHead(204).end();
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const config = parseConfig({ listeners: [{ host: '127.0.0.1', port: 0 }], clusters: { default: { url, retries: 2, breaker: { failure_threshold: 100, reset_ms: 1000 } } }, control: { store: 'memory' } });
-    cluster = new UpstreamCluster('default', config.clusters.default);
+    cluster = await loopbackCluster(server);
   });
   after(async () => {
     await cluster.close();
