@@ -3,13 +3,15 @@
  * time: the first answer to "where does the proxy spend its CPU".
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import type { HotFunction } from './profile.ts';
+import { SourceLocations } from './source-locations.ts';
 
 interface CallFrame {
   functionName: string;
   url: string;
   lineNumber: number;
+  columnNumber?: number;
 }
 
 interface CpuProfileNode {
@@ -32,28 +34,23 @@ export function hotFunctions(profile: CpuProfile, top: number, root = process.cw
     const frame = byNode.get(id);
     if (frame === undefined || frame.functionName === '(idle)') return;
     const us = profile.timeDeltas[k] ?? 0;
-    const key = `${frame.functionName}\u0000${frame.url}\u0000${frame.lineNumber}`;
+    const key = `${frame.functionName}\u0000${frame.url}\u0000${frame.lineNumber}\u0000${frame.columnNumber ?? 0}`;
     const entry = selfUs.get(key) ?? { frame, us: 0 };
     entry.us += us;
     selfUs.set(key, entry);
     totalUs += us;
   });
   const ranked = [...selfUs.values()].sort((a, b) => b.us - a.us).slice(0, top);
+  const locations = new SourceLocations(root);
   return {
     totalMs: totalUs / 1000,
     top: ranked.map(({ frame, us }) => ({
       name: frame.functionName === '' ? '(anonymous)' : frame.functionName,
-      location: describeLocation(frame, root),
+      location: locations.describe(frame),
       selfMs: us / 1000,
       selfPercent: totalUs === 0 ? 0 : (100 * us) / totalUs,
     })),
   };
-}
-
-function describeLocation(frame: CallFrame, root: string): string {
-  if (frame.url === '') return '(native)';
-  const path = frame.url.startsWith('file://') ? relative(root, new URL(frame.url).pathname) : frame.url;
-  return `${path}:${frame.lineNumber + 1}`;
 }
 
 /** The newest `.cpuprofile` in `dir` (the proxy writes one on exit), or undefined. */
