@@ -54,6 +54,11 @@ function youngBytes(): number {
   return getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
 }
 
+/** The young generation is over YOUNG_BACK_BYTES (core/idle-trim.ts: start-up is trimmed only then). */
+export function youngGenerationGrown(): boolean {
+  return youngBytes() > YOUNG_BACK_BYTES;
+}
+
 /**
  * The young generation back after a burst (core/idle-trim.ts): a scavenge at a time V8 measures
  * a low allocation rate shrinks the semi-spaces, and the full collection after it frees the old

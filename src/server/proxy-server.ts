@@ -15,7 +15,7 @@ import type { BreakerChange } from '../upstream/breaker.ts';
 import type { ListenerConfig, OsproxyConfig } from '../config/schema.ts';
 import { handleRequest } from './handle-request.ts';
 import { IdleTrim } from '../core/idle-trim.ts';
-import { collectNow, scavengeNow, trimNow } from '../core/gc.ts';
+import { collectNow, scavengeNow, trimNow, youngGenerationGrown } from '../core/gc.ts';
 import { isLoopbackAddress } from './loopback.ts';
 import { InflightBudget } from '../http/body.ts';
 import { onClientError } from './send-reply.ts';
@@ -191,7 +191,7 @@ export async function startProxy(config: OsproxyConfig, opts: { log?: Logger } =
   const stopExpiryWatch = watchDirectiveExpiry(services);
   let draining = false;
   let started = 0;
-  const trim = new IdleTrim({ started: () => started, inflight: () => services.metrics.inflight.value, scavenge: scavengeNow, trim: trimNow, compact: collectNow });
+  const trim = new IdleTrim({ started: () => started, inflight: () => services.metrics.inflight.value, scavenge: scavengeNow, trim: trimNow, compact: collectNow, youngGrown: youngGenerationGrown });
   trim.start();
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     started++;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { IdleTrim } from '../../src/core/idle-trim.ts';
 
 /** An IdleTrim on a hand-driven clock and request counters, recording what it ran. */
-function harness(trimResults: boolean[] = []) {
+function harness(trimResults: boolean[] = [], youngGrownAtStart = false) {
   const state = { now: 0, started: 0, inflight: 0, ran: [] as string[] };
   const trim = new IdleTrim({
     started: () => state.started,
@@ -14,6 +14,7 @@ function harness(trimResults: boolean[] = []) {
       return trimResults.shift() ?? true;
     },
     compact: () => state.ran.push(`compact@${state.now}`),
+    youngGrown: () => youngGrownAtStart,
     now: () => state.now,
     idleMs: 6_000,
   });
@@ -28,8 +29,14 @@ function harness(trimResults: boolean[] = []) {
 }
 
 describe('memory back after a burst: the idle trim', () => {
-  it('counts start-up as a burst: one trim after it in a process that serves no request, then nothing', () => {
+  it('never runs in a process that has served no request and whose start-up left the young generation small', () => {
     const { state, runTo } = harness();
+    runTo(120_000);
+    assert.deepEqual(state.ran, []);
+  });
+
+  it('trims once after a start-up that grew the young generation, then nothing until a burst', () => {
+    const { state, runTo } = harness([], true);
     runTo(120_000);
     assert.deepEqual(state.ran, ['scavenge@2000', 'trim@8000', 'compact@10000']);
   });
