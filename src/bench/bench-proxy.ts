@@ -39,6 +39,12 @@ export interface BenchTokens {
   operatorToken: string;
 }
 
+/** How the bench starts its proxies: one build of the current sources (none with `--proxy`), one set of tokens. */
+export interface BenchLaunch {
+  entry: string | undefined;
+  tokens: BenchTokens;
+}
+
 export function randomBenchTokens(): BenchTokens {
   return { token: randomBytes(24).toString('base64url'), operatorToken: randomBytes(24).toString('base64url') };
 }

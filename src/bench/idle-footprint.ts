@@ -7,9 +7,8 @@
  * idle, 0.86× without; the same for the floor). The timed rounds measure a freshly started proxy,
  * as before.
  */
-import { BENCH_BUILD_DIR, bundleCli } from '../build/bundle.ts';
 import type { BenchOptions } from './bench-options.ts';
-import { startBenchProxy, type BenchTokens } from './bench-proxy.ts';
+import { startBenchProxy, type BenchLaunch } from './bench-proxy.ts';
 import { startFloorProcess } from './floor-process.ts';
 import { settledTreeRssMib, settleMs } from './measure-workers.ts';
 import type { Teardown } from './teardown.ts';
@@ -20,8 +19,7 @@ export interface IdleFootprint {
   floorMib: number | null;
 }
 
-export async function idleFootprint(opts: BenchOptions, upstream: string, tokens: BenchTokens, teardown: Teardown): Promise<IdleFootprint> {
-  const entry = opts.proxy === undefined ? await bundleCli(BENCH_BUILD_DIR) : undefined;
+export async function idleFootprint(opts: BenchOptions, upstream: string, { entry, tokens }: BenchLaunch, teardown: Teardown): Promise<IdleFootprint> {
   const [floor, ...proxies] = await Promise.all([
     startFloorProcess(upstream, teardown),
     ...(entry === undefined ? [] : opts.workers.map((workers) => startBenchProxy({ upstream, workers, entry, tokens }, teardown))),

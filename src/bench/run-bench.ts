@@ -11,7 +11,7 @@ import { Pool } from 'undici';
 import { BENCH_BUILD_DIR, bundleCli } from '../build/bundle.ts';
 import { sweepSummaries } from './analysis.ts';
 import type { BenchOptions } from './bench-options.ts';
-import { randomBenchTokens, startBenchProxy, type BenchProxy, type BenchTokens } from './bench-proxy.ts';
+import { randomBenchTokens, startBenchProxy, type BenchLaunch, type BenchProxy } from './bench-proxy.ts';
 import { checkParity, loadCorpus } from './bench-setup.ts';
 import { Corpus, corpusSize } from './corpus.ts';
 import { findCpuProfile, hotFunctions, readCpuProfile } from './cpu-profile.ts';
@@ -61,11 +61,9 @@ function plannedRuns(opts: BenchOptions, sides: number): number {
   return opts.workers.length * (opts.concurrencies.length * sides * perSide + (opts.soakRequests > 0 ? 1 : 0));
 }
 
-async function startProxyFor(opts: BenchOptions, upstream: string, workers: number, profiled: boolean, tokens: BenchTokens, teardown: Teardown): Promise<BenchProxy> {
+async function startProxyFor(opts: BenchOptions, upstream: string, workers: number, profiled: boolean, launch: BenchLaunch, teardown: Teardown): Promise<BenchProxy> {
   if (opts.proxy !== undefined) return { url: opts.proxy.url, token: opts.proxy.token, operatorToken: opts.proxy.operatorToken };
-  // The proxy runs as deployed: bundled JavaScript under plain node, built from the current sources.
-  const entry = await bundleCli(BENCH_BUILD_DIR);
-  return startBenchProxy({ upstream, workers, entry, tokens, cpuProfileDir: profiled ? join(opts.out, 'cpu') : undefined }, teardown);
+  return startBenchProxy({ upstream, workers, entry: launch.entry, tokens: launch.tokens, cpuProfileDir: profiled ? join(opts.out, 'cpu') : undefined }, teardown);
 }
 
 interface Measured {
@@ -73,11 +71,11 @@ interface Measured {
   footprint: Footprint[];
 }
 
-async function measureAll(opts: BenchOptions, ctx: WorkersContext, upstream: string, corpus: Corpus, idle: IdleFootprint & { tokens: BenchTokens }, teardown: Teardown): Promise<Measured> {
+async function measureAll(opts: BenchOptions, ctx: WorkersContext, upstream: string, corpus: Corpus, launch: BenchLaunch, idle: IdleFootprint, teardown: Teardown): Promise<Measured> {
   const measured: Measured = { levels: [], footprint: [] };
   for (const [k, workers] of opts.workers.entries()) {
     ctx.progress.note(`starting the proxy (${workers} worker${workers === 1 ? '' : 's'})`);
-    const proxy = await startProxyFor(opts, upstream, workers, opts.cpuProfile && k === 0, idle.tokens, teardown);
+    const proxy = await startProxyFor(opts, upstream, workers, opts.cpuProfile && k === 0, launch, teardown);
     const proxyPool = pool(proxy.url, Math.max(...opts.concurrencies), teardown);
     if (k === 0) {
       ctx.progress.note(`loading ${corpus.docs} documents of ${corpus.docSize} B through the proxy`);
@@ -106,9 +104,9 @@ export async function runBench(opts: BenchOptions, teardown: Teardown): Promise<
   mkdirSync(opts.out, { recursive: true });
   const upstream = await startUpstream(opts, teardown);
   const peer = opts.peer === undefined ? undefined : await startNginxPeer(upstream.url, teardown);
-  const tokens = randomBenchTokens();
-  const idle = { ...(await idleFootprint(opts, upstream.url, tokens, teardown)), tokens };
-  const floorIdleRssMib = idle.floorMib;
+  // The proxy runs as deployed: bundled JavaScript under plain node, built once from the current sources.
+  const launch: BenchLaunch = { entry: opts.proxy === undefined ? await bundleCli(BENCH_BUILD_DIR) : undefined, tokens: randomBenchTokens() };
+  const idle = await idleFootprint(opts, upstream.url, launch, teardown);
   const floor = await startFloorProcess(upstream.url, teardown);
   const maxConnections = Math.max(...opts.concurrencies);
   const hop = (url: string, pid: number): HopPool => ({ pool: pool(url, maxConnections, teardown), pid });
@@ -128,7 +126,7 @@ export async function runBench(opts: BenchOptions, teardown: Teardown): Promise<
     samples,
     signal: teardown.signal,
   };
-  const measured = await measureAll(opts, ctx, upstream.url, corpus, idle, teardown);
+  const measured = await measureAll(opts, ctx, upstream.url, corpus, launch, idle, teardown);
   // The floor has been quiet since its last round, through the proxy's soak and settle.
   const floorAfterRssMib = await settledTreeRssMib(floor.pid, 0);
   await samples.close();
@@ -158,7 +156,7 @@ export async function runBench(opts: BenchOptions, teardown: Teardown): Promise<
     profileLevel: { workers: opts.workers[0], concurrency: opts.profileConcurrency },
     sweeps: sweepSummaries(measured.levels),
     footprint: measured.footprint,
-    floorFootprint: { idleRssMib: floorIdleRssMib, afterRoundsRssMib: floorAfterRssMib, growthMib: floorIdleRssMib === null || floorAfterRssMib === null ? null : floorAfterRssMib - floorIdleRssMib },
+    floorFootprint: { idleRssMib: idle.floorMib, afterRoundsRssMib: floorAfterRssMib, growthMib: idle.floorMib === null || floorAfterRssMib === null ? null : floorAfterRssMib - idle.floorMib },
     cpuProfile: cpuSection(opts),
   };
   const verdict = judge(profile, thresholds);

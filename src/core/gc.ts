@@ -70,5 +70,5 @@ export function trimNow(): boolean {
   if (gc === undefined) return true;
   gc({ type: 'minor' });
   gc();
-  return youngBytes() <= YOUNG_BACK_BYTES;
+  return !youngGenerationGrown();
 }
